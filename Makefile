@@ -1,0 +1,48 @@
+# Two commands a reader needs: `make book` and `make test`.
+# Each creates .venv from requirements.txt on first use (python3 >= 3.11).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+
+.PHONY: book test test-package test-notebooks lab notebooks bench clean help
+
+help:
+	@echo "make book       build the HTML book into _build/html"
+	@echo "make test       run every test: package, notebooks (nbval), book build"
+	@echo "make lab        open the notebooks in a local JupyterLab"
+	@echo "make notebooks  re-execute every notebook in place (Restart & Run All)"
+	@echo "make bench      benchmark the original recipes against the fast trainer"
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("python >= 3.11 needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W --keep-going
+	@echo "Open _build/html/index.html"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval-lax --durations=5
+
+lab: $(STAMP) $(VENV)/.lab
+	$(BIN)/jupyter lab notebooks
+
+$(VENV)/.lab: requirements-lab.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-lab.txt
+	touch $@
+
+notebooks: $(STAMP)
+	$(BIN)/jupyter execute --inplace --timeout=600 $(NOTEBOOKS)
+
+bench: $(STAMP)
+	$(BIN)/python -m alphalstm bench stateful
+
+clean:
+	rm -rf _build $(VENV)

@@ -1,0 +1,145 @@
+"""Command line: ``python -m alphalstm train|bench ...``.
+
+Bad arguments or bad input end with exit status 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import data, evaluate, recipes
+from .training import FastTrainer
+
+
+class UsageError(Exception):
+    """A problem with the command line itself."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage dump
+        raise UsageError(message)
+
+
+def _chapter(name: str) -> recipes.Recipe:
+    return recipes.get(name)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m alphalstm",
+        description="Train and benchmark the chapters of 'LSTM state in Keras 3'.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    chapters = ", ".join(recipes.CHAPTERS)
+
+    train = sub.add_parser("train", help="train one chapter's recipe")
+    train.add_argument("chapter", help=f"one of: {chapters}")
+    train.add_argument("--seed", type=_non_negative, default=7)
+    train.add_argument("--epochs", type=_positive)
+    train.add_argument("--units", type=_positive)
+    train.add_argument("--batch-size", type=_positive)
+    train.add_argument("--alphabet", default=data.ALPHABET)
+    train.add_argument("--json", action="store_true", help="print one JSON object")
+
+    bench = sub.add_parser(
+        "bench", help="time the original fit recipe against the fast trainer"
+    )
+    bench.add_argument("chapter", help=f"one of: {chapters}")
+    bench.add_argument("--epochs", type=_positive, help="shorten both runs equally")
+    bench.add_argument("--seed", type=_non_negative, default=7)
+    return parser
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    recipe = recipes.customise(
+        _chapter(args.chapter),
+        epochs=args.epochs,
+        units=args.units,
+        batch_size=args.batch_size,
+    )
+    data.Vocabulary(args.alphabet)  # validate before the slow imports run
+    result = recipes.run(recipe, seed=args.seed, alphabet=args.alphabet).summary()
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(
+            f"{result['chapter']}: seed {result['seed']}, {result['updates']} updates "
+            f"in {result['train_seconds']:.2f} s"
+        )
+        print(f"accuracy: {result['accuracy']:.4f}")
+        if result["rollout"] is not None:
+            print(f"rollout: {result['rollout']}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    recipe = recipes.customise(_chapter(args.chapter), epochs=args.epochs)
+    print(
+        f"{recipe.name}: {recipe.epochs} epochs, seed {args.seed}; "
+        "both runs start from the same initial weights",
+        flush=True,
+    )
+    print("  original recipe (Keras fit) ...", flush=True)
+    original = recipes.run_original(recipe, seed=args.seed)
+    acc_original = original.accuracy()
+
+    print("  alphalstm fast trainer ...", flush=True)
+    vocab, X, y, model = recipes.prepare(recipe, seed=args.seed)
+    initial = model.get_weights()
+    bs = recipe.resolved_batch_size(len(X))
+    trainer = FastTrainer(model, X, y, batch_size=bs, shuffle=recipe.shuffle, seed=args.seed)
+    fast = trainer.fit(recipe.epochs)
+    acc_fast = evaluate.accuracy(model, X, y)
+
+    model.set_weights(initial)
+    steady = trainer.fit(recipe.epochs)
+    if original.history.updates != fast.updates:
+        raise RuntimeError("benchmark runs did not perform the same number of updates")
+    print(
+        f"  updates: {fast.updates} each; fast trainer steady state "
+        f"(second run, compilation excluded): {steady.seconds:.2f} s"
+    )
+    speedup = original.history.seconds / fast.seconds
+    print(
+        f"{recipe.name}: original {original.history.seconds:.2f} s, "
+        f"alphalstm {fast.seconds:.2f} s, speedup {speedup:.1f}x, "
+        f"accuracy {acc_original:.2f} / {acc_fast:.2f}"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        command = {"train": cmd_train, "bench": cmd_bench}[args.command]
+        return command(args)
+    except (UsageError, ValueError) as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+        print(f"alphalstm: error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("alphalstm: interrupted", file=sys.stderr)
+        return 130

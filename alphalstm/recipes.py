@@ -1,0 +1,213 @@
+"""Every chapter's recipe, defined once.
+
+The notebooks, the CLI (``train``, ``bench``) and the tests all read these
+records, so a chapter's hyperparameters cannot drift between them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+import keras
+import numpy as np
+
+from . import data, evaluate, models
+from .training import FastTrainer, History, set_seed, textbook_fit
+
+CHAPTERS = (
+    "one-char",
+    "feature-window",
+    "timestep-window",
+    "batch-state",
+    "stateful",
+    "variable-length",
+    "stateful-batched",
+)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A chapter's model, framing and training schedule.
+
+    ``batch_size=None`` means "the whole training set in one batch".
+    ``claim`` is the accuracy the chapter asserts on every seed it checks.
+    """
+
+    name: str
+    notebook: str
+    title: str
+    window: int
+    layout: str
+    units: int
+    epochs: int
+    batch_size: int | None
+    stateful: bool
+    shuffle: bool
+    claim: float
+    original_accuracy: float
+    original_units: int
+
+    def framing(self) -> data.Framing:
+        return data.Framing(self.window, self.layout)
+
+    def resolved_batch_size(self, n_samples: int) -> int:
+        return n_samples if self.batch_size is None else self.batch_size
+
+    def build(self, vocab: data.Vocabulary, n_samples: int) -> keras.Model:
+        """A fresh compiled model for this recipe."""
+        shape = self.framing().sample_shape
+        if self.stateful:
+            bs = self.resolved_batch_size(n_samples)
+            return models.stateful_lstm(bs, shape, self.units, len(vocab))
+        return models.stateless_lstm(shape, self.units, len(vocab))
+
+
+RECIPES: dict[str, Recipe] = {
+    r.name: r
+    for r in [
+        Recipe(
+            name="stateful",
+            notebook="05_stateful",
+            title="Stateful LSTM, one char at a time",
+            window=1,
+            layout="timesteps",
+            units=16,
+            epochs=300,
+            batch_size=1,
+            stateful=True,
+            shuffle=False,
+            claim=1.0,
+            original_accuracy=1.0,
+            original_units=50,
+        ),
+    ]
+}
+
+
+def get(name: str) -> Recipe:
+    """The recipe for chapter ``name``, or a ValueError listing the choices."""
+    if name in RECIPES:
+        return RECIPES[name]
+    available = ", ".join(n for n in CHAPTERS if n in RECIPES)
+    if name in CHAPTERS:
+        raise ValueError(
+            f"chapter {name!r} has no recipe yet; available: {available}"
+        )
+    raise ValueError(f"unknown chapter {name!r}; available: {available}")
+
+
+def customise(
+    recipe: Recipe,
+    epochs: int | None = None,
+    units: int | None = None,
+    batch_size: int | None = None,
+) -> Recipe:
+    """A copy of ``recipe`` with some hyperparameters overridden."""
+    for label, value in (("epochs", epochs), ("units", units), ("batch_size", batch_size)):
+        if value is not None and (not isinstance(value, int) or value < 1):
+            raise ValueError(f"{label} must be a positive integer, got {value!r}")
+    changes = {
+        k: v
+        for k, v in (("epochs", epochs), ("units", units), ("batch_size", batch_size))
+        if v is not None
+    }
+    return replace(recipe, **changes)
+
+
+@dataclass
+class Run:
+    """The outcome of training one recipe on one seed."""
+
+    recipe: Recipe
+    seed: int
+    vocab: data.Vocabulary
+    model: keras.Model
+    X: np.ndarray
+    y: np.ndarray
+    history: History
+
+    @property
+    def batch_size(self) -> int:
+        return self.recipe.resolved_batch_size(len(self.X))
+
+    def accuracy(self) -> float:
+        return evaluate.accuracy(self.model, self.X, self.y)
+
+    def rollout(self) -> str | None:
+        return evaluate.rollout(self.model, self.vocab, self.recipe.framing())
+
+    def summary(self) -> dict:
+        """The fields that ``python -m alphalstm train --json`` prints."""
+        return {
+            "chapter": self.recipe.name,
+            "seed": self.seed,
+            "alphabet": self.vocab.symbols,
+            "units": self.recipe.units,
+            "epochs": self.recipe.epochs,
+            "batch_size": self.batch_size,
+            "updates": self.history.updates,
+            "accuracy": round(self.accuracy(), 6),
+            "rollout": self.rollout(),
+            "train_seconds": round(self.history.seconds, 3),
+        }
+
+
+def prepare(
+    recipe: Recipe, seed: int = 7, alphabet: str = data.ALPHABET
+) -> tuple[data.Vocabulary, np.ndarray, np.ndarray, keras.Model]:
+    """Seed everything, build the data and a fresh model for ``recipe``."""
+    vocab = data.Vocabulary(alphabet)
+    X, y = recipe.framing().dataset(vocab)
+    batch_size = recipe.resolved_batch_size(len(X))
+    if recipe.stateful and len(X) % batch_size:
+        raise ValueError(
+            f"{len(X)} training pairs cannot be split into batches of {batch_size}"
+        )
+    set_seed(seed)
+    return vocab, X, y, recipe.build(vocab, len(X))
+
+
+def run(
+    recipe: Recipe,
+    seed: int = 7,
+    alphabet: str = data.ALPHABET,
+    progress: bool | None = None,
+) -> Run:
+    """Train ``recipe`` on ``seed`` with the fast trainer."""
+    vocab, X, y, model = prepare(recipe, seed, alphabet)
+    trainer = FastTrainer(
+        model,
+        X,
+        y,
+        batch_size=recipe.resolved_batch_size(len(X)),
+        shuffle=recipe.shuffle,
+        seed=seed,
+    )
+    history = trainer.fit(recipe.epochs, progress=progress)
+    return Run(recipe, seed, vocab, model, X, y, history)
+
+
+def run_original(recipe: Recipe, seed: int = 7, model: keras.Model | None = None) -> Run:
+    """Train ``recipe`` as the original tutorial does, with Keras ``fit``.
+
+    Stateful recipes use the fit-one-epoch-then-reset loop; the others one
+    call to ``fit``. Pass ``model`` to start from given initial weights.
+    """
+    vocab, X, y, fresh = prepare(recipe, seed)
+    model = model or fresh
+    bs = recipe.resolved_batch_size(len(X))
+    if recipe.stateful:
+        history = textbook_fit(model, X, y, recipe.epochs, bs)
+    else:
+        start = time.perf_counter()
+        logs = model.fit(
+            X, y, epochs=recipe.epochs, batch_size=bs, shuffle=recipe.shuffle, verbose=0
+        ).history
+        history = History(
+            loss=[float(v) for v in logs["loss"]],
+            accuracy=[float(v) for v in logs["accuracy"]],
+            updates=recipe.epochs * -(-len(X) // bs),
+            seconds=time.perf_counter() - start,
+        )
+    return Run(recipe, seed, vocab, model, X, y, history)
