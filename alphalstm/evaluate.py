@@ -15,8 +15,8 @@ from .data import Framing, Vocabulary
 from .models import fixed_batch_size, reset_states, stateful_layers
 
 
-def predict_indices(model: keras.Model, X) -> np.ndarray:
-    """Arg-max predictions for every sample, in order, from a zero state."""
+def probabilities(model: keras.Model, X) -> np.ndarray:
+    """Softmax output for every sample, fed in order from a zero state."""
     batch_size = fixed_batch_size(model) or len(X)
     if len(X) % batch_size:
         raise ValueError(
@@ -26,7 +26,12 @@ def predict_indices(model: keras.Model, X) -> np.ndarray:
     reset_states(model)
     probs = model.predict(np.asarray(X), batch_size=batch_size, verbose=0)
     reset_states(model)
-    return np.argmax(probs, axis=-1)
+    return probs
+
+
+def predict_indices(model: keras.Model, X) -> np.ndarray:
+    """Arg-max predictions for every sample, in order, from a zero state."""
+    return np.argmax(probabilities(model, X), axis=-1)
 
 
 def accuracy(model: keras.Model, X, y) -> float:

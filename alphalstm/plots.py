@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .data import Framing, Vocabulary
-from .models import fixed_batch_size, reset_states
+from .evaluate import probabilities
 from .training import History
 
 
@@ -37,10 +37,7 @@ def softmax_heatmap(
 ):
     """The predicted distribution for every training input, one row each."""
     X, y = framing.dataset(vocab)
-    batch_size = fixed_batch_size(model) or len(X)
-    reset_states(model)
-    probs = model.predict(X, batch_size=batch_size, verbose=0)
-    reset_states(model)
+    probs = probabilities(model, X)
     k = framing.window
     labels = [vocab.symbols[i : i + k] for i in range(len(X))]
     fig, ax = plt.subplots(figsize=(6.5, 5.5), dpi=100)
