@@ -7,13 +7,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: book test test-package test-notebooks lab notebooks bench clean help
+.PHONY: book test lab notebooks sweeps bench clean help
 
 help:
 	@echo "make book       build the HTML book into _build/html"
 	@echo "make test       run every test: package, notebooks (nbval), book build"
 	@echo "make lab        open the notebooks in a local JupyterLab"
 	@echo "make notebooks  re-execute every notebook in place (Restart & Run All)"
+	@echo "make sweeps     retrain every chapter on seeds 0-9 and store the results"
 	@echo "make bench      benchmark the original recipes against the fast trainer"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -41,8 +42,16 @@ $(VENV)/.lab: requirements-lab.txt $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/jupyter execute --inplace --timeout=600 $(NOTEBOOKS)
 
+SWEEP_CHAPTERS ?= one-char feature-window timestep-window batch-state stateful
+
+# Regenerate the stored 10-seed sweeps the notebooks plot (a few minutes).
+sweeps: $(STAMP)
+	for ch in $(SWEEP_CHAPTERS); do \
+	  $(BIN)/python -m alphalstm sweep $$ch --seeds 0-9 --csv notebooks/data/sweep_$$ch.csv || exit 1; \
+	done
+
 bench: $(STAMP)
-	$(BIN)/python -m alphalstm bench stateful
+	for ch in $(SWEEP_CHAPTERS); do $(BIN)/python -m alphalstm bench $$ch || exit 1; done
 
 clean:
 	rm -rf _build $(VENV)

@@ -9,7 +9,10 @@ import argparse
 import json
 import sys
 
+from pathlib import Path
+
 from . import data, evaluate, recipes
+from . import sweep as sweeps
 from .training import FastTrainer
 
 
@@ -69,7 +72,44 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("chapter", help=f"one of: {chapters}")
     bench.add_argument("--epochs", type=_positive, help="shorten both runs equally")
     bench.add_argument("--seed", type=_non_negative, default=7)
+    sweep = sub.add_parser("sweep", help="train one chapter on many seeds in parallel")
+    sweep.add_argument("chapter", help=f"one of: {chapters}")
+    sweep.add_argument("--seeds", required=True, help="a range or list: 0-9 or 3,5,8")
+    sweep.add_argument("--jobs", type=_positive, help="parallel runs (default: CPU cores)")
+    sweep.add_argument("--json", action="store_true", help="print one JSON object")
+    sweep.add_argument("--csv", help="also store the runs as CSV at this path")
     return parser
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    recipe = _chapter(args.chapter)
+    seeds = sweeps.parse_seeds(args.seeds)
+
+    def progress(result, done, total):
+        verdict = "FAILED" if "error" in result else f"accuracy {result['accuracy']:.4f}"
+        print(f"  [{done}/{total}] seed {result['seed']}: {verdict}", file=sys.stderr, flush=True)
+
+    runs = sweeps.sweep(recipe.name, seeds, jobs=args.jobs, on_done=progress)
+    summary = sweeps.summarise(recipe, runs)
+    if args.csv:
+        sweeps.write_csv(Path(args.csv), sweeps.csv_rows(recipe, runs))
+    if args.json:
+        print(json.dumps({"chapter": recipe.name, "runs": runs, "summary": summary}))
+    else:
+        print(f"{'seed':>4}  {'accuracy':>8}  {'rollout':>7}  {'seconds':>7}")
+        for r in runs:
+            if "error" in r:
+                print(f"{r['seed']:>4}  FAILED: {r['error']}")
+            else:
+                print(f"{r['seed']:>4}  {r['accuracy']:>8.4f}  "
+                      f"{'ok' if r['rollout_ok'] else 'broken':>7}  {r['train_seconds']:>7.2f}")
+        if summary["accuracy_min"] is not None:
+            print(f"accuracy min {summary['accuracy_min']:.4f}, median "
+                  f"{summary['accuracy_median']:.4f}, max {summary['accuracy_max']:.4f}")
+        print(f"{summary['reached_claim']} of {len(runs)} seeds reached the claim "
+              f"(accuracy >= {recipe.claim}); {summary['rollout_ok']} rolled out the "
+              f"whole alphabet; {summary['failed']} failed")
+    return 1 if summary["failed"] else 0
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -134,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        command = {"train": cmd_train, "bench": cmd_bench}[args.command]
+        command = {"train": cmd_train, "bench": cmd_bench, "sweep": cmd_sweep}[args.command]
         return command(args)
     except (UsageError, ValueError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
