@@ -54,3 +54,29 @@ def softmax_heatmap(
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def seed_accuracies(rows: list[dict], claim: float, original: float | None = None,
+                    title: str = ""):
+    """Accuracy of each seed of a stored sweep, with the claim and the original's number."""
+    seeds = [r["seed"] for r in rows]
+    accs = [r["accuracy"] for r in rows]
+    fig, ax = plt.subplots(figsize=(6, 2.6), dpi=100)
+    colors = ["tab:green" if a >= claim else "tab:red" for a in accs]
+    ax.scatter(seeds, accs, c=colors, zorder=3, label="this book, one run per seed")
+    ax.axhline(claim, color="tab:green", linestyle="--", linewidth=1,
+               label=f"checked threshold {claim:.2f}")
+    if original is not None:
+        ax.axhline(original, color="tab:orange", linestyle=":", linewidth=1.5,
+                   label=f"original tutorial {original:.2%}")
+    ax.set_xticks(seeds)
+    ax.set_xlabel("seed")
+    ax.set_ylabel("accuracy")
+    low = min(accs + [claim] + ([original] if original is not None else []))
+    ax.set_ylim(max(0.0, low - 0.08), 1.03)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=7)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

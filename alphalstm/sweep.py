@@ -148,3 +148,12 @@ def read_csv(path: Path) -> list[dict]:
                 row[k] = row[k] == "True"
             rows.append(row)
     return rows
+
+
+def stored(chapter: str, folder: Path | None = None) -> list[dict]:
+    """The stored sweep of ``chapter`` (``make sweeps`` regenerates it)."""
+    folder = folder or Path(__file__).resolve().parents[1] / "notebooks" / "data"
+    path = Path(folder) / f"sweep_{chapter}.csv"
+    if not path.is_file():
+        raise ValueError(f"no stored sweep for {chapter!r} at {path}; run 'make sweeps'")
+    return read_csv(path)
