@@ -11,7 +11,7 @@ import sys
 
 from pathlib import Path
 
-from . import data, evaluate, recipes
+from . import data, recipes
 from . import sweep as sweeps
 from .training import FastTrainer
 
@@ -151,7 +151,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     bs = recipe.resolved_batch_size(len(X))
     trainer = FastTrainer(model, X, y, batch_size=bs, shuffle=recipe.shuffle, seed=args.seed)
     fast = trainer.fit(recipe.epochs)
-    acc_fast = evaluate.accuracy(model, X, y)
+    acc_fast = recipes.Run(recipe, args.seed, vocab, model, X, y, fast).accuracy()
 
     model.set_weights(initial)
     steady = trainer.fit(recipe.epochs)

@@ -150,3 +150,140 @@ def pairs(vocab: Vocabulary, text: str | None = None) -> list[tuple[str, str]]:
     text = vocab.symbols if text is None else text
     vocab.encode(text)
     return [(text[i], text[i + 1]) for i in range(len(text) - 1)]
+
+
+def random_substrings(
+    vocab: Vocabulary, n: int, max_len: int = 5, seed: int = 0, min_len: int = 1
+) -> list[str]:
+    """``n`` random contiguous substrings of the vocabulary, each with a next symbol.
+
+    Lengths are uniform in ``min_len..max_len`` (as far as the end of the
+    vocabulary allows), starts uniform over the positions that fit.
+    """
+    if not 1 <= min_len <= max_len:
+        raise ValueError(f"need 1 <= min_len <= max_len, got {min_len} and {max_len}")
+    if max_len >= len(vocab):
+        raise ValueError(
+            f"max_len {max_len} leaves no next symbol; allowed: 1..{len(vocab) - 1}"
+        )
+    if n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        length = int(rng.integers(min_len, max_len + 1))
+        start = int(rng.integers(0, len(vocab) - length))
+        out.append(vocab.symbols[start : start + length])
+    return out
+
+
+@dataclass(frozen=True)
+class Padded:
+    """Sequences of 1..``maxlen`` symbols, left-padded to ``maxlen`` time steps.
+
+    ``shift=0`` encodes symbol i as i / size, as the original does; with
+    ``pad=0.0`` that makes padding indistinguishable from the first symbol.
+    ``shift=1`` encodes i as (i + 1) / size, which leaves 0 free for padding.
+    A pad value equal to a symbol's encoding is refused unless
+    ``allow_collision=True`` (kept only to demonstrate the fault).
+    """
+
+    maxlen: int = 5
+    pad: float = 0.0
+    shift: int = 1
+    allow_collision: bool = False
+
+    @property
+    def window(self) -> int:
+        return 1  # a context of one symbol is already a valid input
+
+    @property
+    def sample_shape(self) -> tuple[int, int]:
+        return (self.maxlen, 1)
+
+    def values(self, vocab: Vocabulary) -> np.ndarray:
+        """The encoded value of every symbol."""
+        return (np.arange(len(vocab), dtype=np.float32) + self.shift) / np.float32(len(vocab))
+
+    def check(self, vocab: Vocabulary) -> None:
+        """Refuse a pad value that collides with a symbol's encoding."""
+        if self.maxlen < 1:
+            raise ValueError(f"maxlen must be a positive integer, got {self.maxlen!r}")
+        if self.shift not in (0, 1):
+            raise ValueError(f"shift must be 0 or 1, got {self.shift!r}")
+        hits = np.flatnonzero(np.isclose(self.values(vocab), self.pad))
+        if hits.size and not self.allow_collision:
+            symbol = vocab.symbols[hits[0]]
+            raise ValueError(
+                f"pad value {self.pad} is also the encoding of {symbol!r}; choose a "
+                f"value outside [{self.values(vocab).min():.4f}, "
+                f"{self.values(vocab).max():.4f}] or use shift=1 with pad=0"
+            )
+
+    def inputs(self, vocab: Vocabulary, sequences: list[str]) -> np.ndarray:
+        """Encode, left-pad and scale ``sequences``: shape (N, maxlen, 1)."""
+        self.check(vocab)
+        too_long = [s for s in sequences if len(s) > self.maxlen]
+        if too_long:
+            raise ValueError(
+                f"sequence {too_long[0]!r} is longer than maxlen={self.maxlen}"
+            )
+        values = self.values(vocab)
+        encoded = [values[vocab.encode(s)].tolist() for s in sequences]
+        X = keras.utils.pad_sequences(
+            encoded, maxlen=self.maxlen, dtype="float32", padding="pre", value=self.pad
+        )
+        return X.reshape(len(sequences), self.maxlen, 1)
+
+    def dataset(
+        self, vocab: Vocabulary, sequences: list[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Inputs for ``sequences`` and the symbol after each (in the vocabulary)."""
+        if sequences is None:  # every prefix-free window: one symbol, as in chapter 1
+            sequences = list(vocab.symbols[:-1])
+        nexts = []
+        for s in sequences:
+            start = vocab.symbols.find(s)
+            if start < 0 or start + len(s) >= len(vocab):
+                raise ValueError(
+                    f"{s!r} is not a substring of {vocab.symbols!r} with a next symbol"
+                )
+            nexts.append(start + len(s))
+        return self.inputs(vocab, sequences), vocab.one_hot(np.array(nexts))
+
+    def context(self, vocab: Vocabulary, text: str) -> np.ndarray:
+        """The model input asking what follows ``text`` (its last ``maxlen`` symbols)."""
+        if len(text) == 0:
+            raise ValueError("need at least 1 symbol of context, got ''")
+        return self.inputs(vocab, [text[-self.maxlen :]])
+
+
+STREAM_LAYOUTS = ("contiguous", "rotated")
+
+
+def stream_order(n: int, batch_size: int, layout: str = "rotated") -> np.ndarray:
+    """Sample indices that lay ``n`` ordered pairs out as ``batch_size`` streams.
+
+    Batch t is ``order[t*batch_size:(t+1)*batch_size]`` and its row i
+    continues row i of batch t-1, which is what a stateful layer assumes.
+
+    * ``"contiguous"`` cuts the sequence into ``batch_size`` pieces
+      (A-E, F-J, ...): ``n / batch_size`` batches per epoch.
+    * ``"rotated"`` gives every row the whole sequence, row i starting at
+      pair ``i * n / batch_size`` and wrapping around: ``n`` batches per epoch.
+    """
+    if layout not in STREAM_LAYOUTS:
+        raise ValueError(f"layout must be one of {STREAM_LAYOUTS}, got {layout!r}")
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if n % batch_size:
+        divisors = [d for d in range(1, n + 1) if n % d == 0]
+        raise ValueError(
+            f"a sequence of {n} pairs cannot be split into {batch_size} equal streams; "
+            f"allowed batch sizes: {divisors}"
+        )
+    length = n // batch_size
+    starts = np.arange(batch_size) * length
+    steps = length if layout == "contiguous" else n
+    order = (starts[None, :] + np.arange(steps)[:, None]) % n
+    return order.ravel()

@@ -67,3 +67,48 @@ def reset_states(model: keras.Model) -> None:
 def fixed_batch_size(model: keras.Model) -> int | None:
     """The batch size a stateful model was built for, or None if it is free."""
     return model.inputs[0].shape[0]
+
+
+def _weight_signature(model: keras.Model) -> list[tuple[str, list[tuple]]]:
+    return [
+        (type(layer).__name__, [tuple(w.shape) for w in layer.weights if w.trainable])
+        for layer in model.layers
+        if layer.weights
+    ]
+
+
+def copy_weights(source: keras.Model, target: keras.Model) -> keras.Model:
+    """Copy every trained weight of ``source`` into ``target``.
+
+    The two must have the same layers with the same weight shapes (the batch
+    size may differ); otherwise a ValueError names the first mismatch.
+    """
+    src, dst = _weight_signature(source), _weight_signature(target)
+    if len(src) != len(dst):
+        raise ValueError(
+            f"cannot copy weights: source has {len(src)} layers with weights, "
+            f"target has {len(dst)}"
+        )
+    for i, ((s_name, s_shapes), (d_name, d_shapes)) in enumerate(zip(src, dst)):
+        if s_name != d_name or s_shapes != d_shapes:
+            raise ValueError(
+                f"cannot copy weights: layer {i} is {s_name} {s_shapes} in the source "
+                f"but {d_name} {d_shapes} in the target"
+            )
+    target.set_weights(source.get_weights())
+    return target
+
+
+def with_batch_size(model: keras.Model, batch_size: int) -> keras.Model:
+    """A copy of ``model`` built for ``batch_size``, with the same trained weights.
+
+    The standard way to predict one step at a time with a stateful model that
+    was trained on larger batches.
+    """
+    _check_positive("batch_size", batch_size)
+    shape = tuple(model.inputs[0].shape[1:])
+    inputs = keras.Input(batch_shape=(batch_size, *shape))
+    twin = keras.models.clone_model(model, input_tensors=inputs)
+    copy_weights(model, twin)
+    reset_states(twin)
+    return compile_for_alphabet(twin)

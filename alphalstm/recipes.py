@@ -15,6 +15,8 @@ import numpy as np
 from . import data, evaluate, models
 from .training import FastTrainer, History, set_seed, textbook_fit
 
+HELD_OUT_SEED = 1_000_003  # offset for evaluation samples, far from any training seed
+
 CHAPTERS = (
     "one-char",
     "feature-window",
@@ -47,9 +49,45 @@ class Recipe:
     claim: float
     original_accuracy: float
     original_units: int
+    samples: int = 0
+    streams: str = ""
 
-    def framing(self) -> data.Framing:
+    def framing(self) -> data.Framing | data.Padded:
+        """``layout="padded"``: sequences of 1..window symbols, left-padded."""
+        if self.layout == "padded":
+            return data.Padded(maxlen=self.window)
         return data.Framing(self.window, self.layout)
+
+    def training_data(
+        self, vocab: data.Vocabulary, seed: int = 7
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """X and y in the order training feeds them."""
+        framing = self.framing()
+        if self.samples:
+            texts = data.random_substrings(vocab, self.samples, self.window, seed=seed)
+            return framing.dataset(vocab, texts)
+        X, y = framing.dataset(vocab)
+        if self.streams:
+            order = data.stream_order(len(X), self.resolved_batch_size(len(X)), self.streams)
+            return X[order], y[order]
+        return X, y
+
+    def evaluation_data(
+        self, vocab: data.Vocabulary, seed: int = 7
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """What accuracy is measured on: fresh random substrings, or the pairs in order."""
+        if self.samples:
+            texts = data.random_substrings(
+                vocab, self.samples, self.window, seed=HELD_OUT_SEED + seed
+            )
+            return self.framing().dataset(vocab, texts)
+        return self.framing().dataset(vocab)
+
+    def predictor(self, model: keras.Model) -> keras.Model:
+        """The model used to predict: a batch-1 copy for stateful batches > 1."""
+        if self.stateful and models.fixed_batch_size(model) != 1:
+            return models.with_batch_size(model, 1)
+        return model
 
     def resolved_batch_size(self, n_samples: int) -> int:
         return n_samples if self.batch_size is None else self.batch_size
@@ -191,11 +229,17 @@ class Run:
     def batch_size(self) -> int:
         return self.recipe.resolved_batch_size(len(self.X))
 
+    def predictor(self) -> keras.Model:
+        if not hasattr(self, "_predictor"):
+            self._predictor = self.recipe.predictor(self.model)
+        return self._predictor
+
     def accuracy(self) -> float:
-        return evaluate.accuracy(self.model, self.X, self.y)
+        X, y = self.recipe.evaluation_data(self.vocab, self.seed)
+        return evaluate.accuracy(self.predictor(), X, y)
 
     def rollout(self) -> str | None:
-        return evaluate.rollout(self.model, self.vocab, self.recipe.framing())
+        return evaluate.rollout(self.predictor(), self.vocab, self.recipe.framing())
 
     def summary(self) -> dict:
         """The fields that ``python -m alphalstm train --json`` prints."""
@@ -218,7 +262,7 @@ def prepare(
 ) -> tuple[data.Vocabulary, np.ndarray, np.ndarray, keras.Model]:
     """Seed everything, build the data and a fresh model for ``recipe``."""
     vocab = data.Vocabulary(alphabet)
-    X, y = recipe.framing().dataset(vocab)
+    X, y = recipe.training_data(vocab, seed)
     batch_size = recipe.resolved_batch_size(len(X))
     if recipe.stateful and len(X) % batch_size:
         raise ValueError(

@@ -190,17 +190,12 @@ class FastTrainer:
         size = tf.cast(tf.shape(idx)[0], tf.float32)
         return loss * size, hits
 
-    def _one_epoch(self, epoch):
+    def _one_epoch(self, order):
         bs, n = self.batch_size, self.n
         full, rest = divmod(n, bs)
         if self.reset_each_epoch:
             for state in self._states:
                 state.assign(tf.zeros_like(state))
-        if self.shuffle:
-            noise = tf.random.stateless_uniform([n], seed=tf.stack([self.seed, epoch]))
-            order = tf.cast(tf.argsort(noise), tf.int32)
-        else:
-            order = tf.range(n, dtype=tf.int32)
 
         def batch(b, loss_sum, hit_sum):
             loss, hits = self._step(tf.slice(order, [b * bs], [bs]))
@@ -216,9 +211,9 @@ class FastTrainer:
             hit_sum += hits
         return loss_sum / n, hit_sum / n
 
-    def _run_epochs(self, n_epochs, first_epoch):
+    def _run_epochs(self, n_epochs, orders):
         def epoch(e, losses, accs):
-            loss, acc = self._one_epoch(first_epoch + e)
+            loss, acc = self._one_epoch(orders[e])
             mask = tf.one_hot(e, self.chunk)
             return e + 1, losses + mask * loss, accs + mask * acc
 
@@ -227,6 +222,19 @@ class FastTrainer:
             lambda e, *_: e < n_epochs, epoch, (tf.constant(0), zeros, zeros)
         )
         return losses, accs
+
+    def _orders(self, first_epoch: int, count: int) -> np.ndarray:
+        """Sample order of each epoch: fixed, or a permutation seeded per epoch.
+
+        Permutations are drawn on the host (NumPy, seeded by ``seed`` and the
+        epoch number) so that sorting stays out of the compiled graph.
+        """
+        orders = np.tile(np.arange(self.n, dtype=np.int32), (self.chunk, 1))
+        if self.shuffle:
+            for i in range(count):
+                rng = np.random.default_rng((self.seed, first_epoch + i))
+                orders[i] = rng.permutation(self.n)
+        return orders
 
     def fit(self, epochs: int, progress: bool | None = None) -> History:
         """Train for ``epochs`` epochs; show a live line on long runs."""
@@ -241,7 +249,8 @@ class FastTrainer:
             n = min(self.chunk, epochs - done)
             with _unrolled_recurrence(self.model):
                 losses, accs = self._run(
-                    tf.constant(n, tf.int32), tf.constant(self._epochs_done, tf.int32)
+                    tf.constant(n, tf.int32),
+                    tf.constant(self._orders(self._epochs_done, n)),
                 )
             history.loss += [float(v) for v in losses.numpy()[:n]]
             history.accuracy += [float(v) for v in accs.numpy()[:n]]
