@@ -42,7 +42,7 @@ $(VENV)/.lab: requirements-lab.txt $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/jupyter execute --inplace --timeout=600 $(NOTEBOOKS)
 
-SWEEP_CHAPTERS ?= one-char feature-window timestep-window batch-state stateful
+SWEEP_CHAPTERS ?= one-char feature-window timestep-window batch-state stateful variable-length stateful-batched
 
 # Regenerate the stored 10-seed sweeps the notebooks plot (a few minutes).
 sweeps: $(STAMP)

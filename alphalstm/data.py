@@ -181,16 +181,17 @@ def random_substrings(
 class Padded:
     """Sequences of 1..``maxlen`` symbols, left-padded to ``maxlen`` time steps.
 
-    ``shift=0`` encodes symbol i as i / size, as the original does; with
-    ``pad=0.0`` that makes padding indistinguishable from the first symbol.
+    ``shift=0`` encodes symbol i as i / size, as the original does; the
+    original then pads with 0.0, which is also the encoding of the first
+    symbol. The default pads with -1.0 instead, outside every symbol's value.
     ``shift=1`` encodes i as (i + 1) / size, which leaves 0 free for padding.
     A pad value equal to a symbol's encoding is refused unless
     ``allow_collision=True`` (kept only to demonstrate the fault).
     """
 
     maxlen: int = 5
-    pad: float = 0.0
-    shift: int = 1
+    pad: float = -1.0
+    shift: int = 0
     allow_collision: bool = False
 
     @property

@@ -97,7 +97,7 @@ def test_original_padding_collides_with_a(vocab):
 
 
 def test_shifted_padding_keeps_sequences_apart(vocab):
-    fixed = data.Padded(maxlen=5)
+    fixed = data.Padded(maxlen=5, pad=0.0, shift=1)
     X = fixed.inputs(vocab, ["A", "AAAAA", "AB"])
     assert not np.array_equal(X[0], X[1])
     np.testing.assert_allclose(X[0, :, 0], [0, 0, 0, 0, 1 / 26], rtol=1e-6)
@@ -108,8 +108,9 @@ def test_colliding_pad_value_is_refused(vocab):
     with pytest.raises(ValueError, match="pad value 0.0 is also the encoding of 'A'"):
         data.Padded(maxlen=5, pad=0.0, shift=0).inputs(vocab, ["AB"])
     with pytest.raises(ValueError, match="encoding of 'B'"):
-        data.Padded(maxlen=5, pad=2 / 26).inputs(vocab, ["AB"])
-    data.Padded(maxlen=5, pad=-1.0, shift=0).inputs(vocab, ["AB"])  # outside: fine
+        data.Padded(maxlen=5, pad=2 / 26, shift=1).inputs(vocab, ["AB"])
+    X = data.Padded(maxlen=5).inputs(vocab, ["A", "AAAAA"])  # the default: pad -1
+    assert X[0, 0, 0] == -1.0 and not np.array_equal(X[0], X[1])
 
 
 def test_padded_dataset_targets(vocab):

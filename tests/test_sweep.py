@@ -56,7 +56,7 @@ def test_stored_sweep_matches_the_current_recipe(name, vocab):
     recipe = recipes.get(name)
     rows = sweeps.stored(name)
     assert [r["seed"] for r in rows] == list(range(10)), "seeds 0-9, once each"
-    n = len(recipe.framing().dataset(vocab)[0])
+    n = len(recipe.training_data(vocab, 0)[0])
     bs = recipe.resolved_batch_size(n)
     for r in rows:
         assert r["chapter"] == name
