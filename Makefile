@@ -50,8 +50,16 @@ sweeps: $(STAMP)
 	  $(BIN)/python -m alphalstm sweep $$ch --seeds 0-9 --csv notebooks/data/sweep_$$ch.csv || exit 1; \
 	done
 
+BENCH_CHAPTERS ?= one-char feature-window timestep-window batch-state stateful stateful-batched
+
+# Original recipe (Keras fit) against the fast trainer, recorded in
+# notebooks/data/bench.csv (about 12 minutes). Variable length is benchmarked
+# on 5 epochs: its full recipe is over an hour of fit.
 bench: $(STAMP)
-	for ch in $(SWEEP_CHAPTERS); do $(BIN)/python -m alphalstm bench $$ch || exit 1; done
+	for ch in $(BENCH_CHAPTERS); do \
+	  $(BIN)/python -m alphalstm bench $$ch --csv notebooks/data/bench.csv || exit 1; \
+	done
+	$(BIN)/python -m alphalstm bench variable-length --epochs 5 --csv notebooks/data/bench.csv
 
 clean:
 	rm -rf _build $(VENV)

@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("chapter", help=f"one of: {chapters}")
     bench.add_argument("--epochs", type=_positive, help="shorten both runs equally")
     bench.add_argument("--seed", type=_non_negative, default=7)
+    bench.add_argument("--csv", help="also record the result in this CSV (one row per chapter)")
     sweep = sub.add_parser("sweep", help="train one chapter on many seeds in parallel")
     sweep.add_argument("chapter", help=f"one of: {chapters}")
     sweep.add_argument("--seeds", required=True, help="a range or list: 0-9 or 3,5,8")
@@ -167,6 +168,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
         f"alphalstm {fast.seconds:.2f} s, speedup {speedup:.1f}x, "
         f"accuracy {acc_original:.2f} / {acc_fast:.2f}"
     )
+    if args.csv:
+        sweeps.record_bench(Path(args.csv), {
+            "chapter": recipe.name, "seed": args.seed, "epochs": recipe.epochs,
+            "updates": fast.updates,
+            "original_seconds": round(original.history.seconds, 2),
+            "fast_seconds": round(fast.seconds, 2),
+            "steady_seconds": round(steady.seconds, 3),
+            "speedup": round(speedup, 1),
+            "accuracy_original": round(acc_original, 4),
+            "accuracy_fast": round(acc_fast, 4),
+        })
     return 0
 
 

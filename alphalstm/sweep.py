@@ -157,3 +157,25 @@ def stored(chapter: str, folder: Path | None = None) -> list[dict]:
     if not path.is_file():
         raise ValueError(f"no stored sweep for {chapter!r} at {path}; run 'make sweeps'")
     return read_csv(path)
+
+
+BENCH_FIELDS = [
+    "chapter", "seed", "epochs", "updates", "original_seconds", "fast_seconds",
+    "steady_seconds", "speedup", "accuracy_original", "accuracy_fast",
+]
+
+
+def record_bench(path: Path, row: dict) -> None:
+    """Insert or replace ``row`` (keyed by chapter) in the stored benchmark table."""
+    rows = []
+    if Path(path).is_file():
+        with open(path, newline="") as fh:
+            rows = [r for r in csv.DictReader(fh) if r["chapter"] != row["chapter"]]
+    rows.append(row)
+    order = {name: i for i, name in enumerate(recipes.CHAPTERS)}
+    rows.sort(key=lambda r: order.get(r["chapter"], len(order)))
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=BENCH_FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)

@@ -65,3 +65,17 @@ def test_module_entry_point_exit_status():
     assert proc.stderr.strip().splitlines() == [
         "alphalstm: error: symbols must be distinct; repeated: 'B' in 'AB?B'"
     ]
+
+
+def test_train_stateful_batched_rolls_out_the_alphabet(capsys):
+    assert cli.main(["train", "stateful-batched", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["batch_size"] == 5 and result["updates"] == 500 * 25
+    assert result["accuracy"] == 1.0
+    assert result["rollout"] == "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def test_stream_count_that_does_not_divide_is_refused(capsys):
+    assert cli.main(["train", "stateful-batched", "--batch-size", "4"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("alphalstm: error: a sequence of 25 pairs cannot be split into 4")
