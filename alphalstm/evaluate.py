@@ -145,3 +145,34 @@ def warm_start(
 def transitions(text: str) -> str:
     """Render ``"ABD"`` as ``"A->B B->D"``, for printing a rollout's steps."""
     return " ".join(f"{a}->{b}" for a, b in zip(text, text[1:]))
+
+
+def state_trajectory(
+    model: keras.Model, vocab: Vocabulary, framing: Framing, text: str
+) -> np.ndarray:
+    """The first stateful layer's [hidden, cell] state after each symbol of ``text``.
+
+    Symbols are fed one at a time from a zero state, as in a rollout; returns
+    an array of shape (len(text), 2 * units). The state is reset afterwards.
+    """
+    layers = stateful_layers(model)
+    if not layers:
+        raise ValueError("state_trajectory needs a model with a stateful layer")
+    vocab.encode(text)
+    reset_states(model)
+    rows = []
+    try:
+        for i in range(framing.window, len(text) + 1):
+            _predict_next(model, framing.context(vocab, text[:i]))
+            rows.append(np.concatenate([np.asarray(s)[0] for s in layers[0].states]))
+    finally:
+        reset_states(model)
+    return np.stack(rows)
+
+
+def pca_basis(points: np.ndarray, k: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, the top ``k`` principal axes, and the share of variance each explains."""
+    mean = points.mean(axis=0)
+    _, s, vt = np.linalg.svd(points - mean, full_matrices=False)
+    share = (s**2) / np.sum(s**2)
+    return mean, vt[:k], share[:k]

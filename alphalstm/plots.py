@@ -80,3 +80,29 @@ def seed_accuracies(rows: list[dict], claim: float, original: float | None = Non
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def state_map(paths: dict[str, tuple[str, np.ndarray]], basis, title: str = ""):
+    """Draw state trajectories projected on a 2-D PCA basis.
+
+    ``paths`` maps a label to (the symbols fed, their states); ``basis`` is
+    the (mean, axes, share) triple from :func:`alphalstm.evaluate.pca_basis`.
+    """
+    mean, axes, share = basis
+    fig, ax = plt.subplots(figsize=(6.5, 4.8), dpi=100)
+    colors = ["tab:blue", "tab:red", "tab:green", "tab:purple"]
+    for (label, (symbols, states)), color in zip(paths.items(), colors):
+        xy = (states - mean) @ axes.T
+        ax.plot(xy[:, 0], xy[:, 1], "-o", color=color, markersize=3, linewidth=1,
+                alpha=0.8, label=label)
+        for (x, y), s in zip(xy, symbols):
+            ax.annotate(s, (x, y), fontsize=8, color=color,
+                        xytext=(3, 3), textcoords="offset points")
+    ax.set_xlabel(f"PC 1 ({share[0]:.0%} of variance)")
+    ax.set_ylabel(f"PC 2 ({share[1]:.0%} of variance)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
