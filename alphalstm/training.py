@@ -122,6 +122,37 @@ def _unrolled_recurrence(model: keras.Model, max_steps: int = 16):
             layer.unroll = False
 
 
+def _in_jupyter() -> bool:
+    """True inside a Jupyter kernel (where a live display can be updated)."""
+    if "ipykernel" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+class _Progress:
+    """One live line: an updated display in Jupyter, a carriage-return line on a terminal."""
+
+    def __init__(self) -> None:
+        self._handle = None
+        if _in_jupyter():
+            from IPython.display import display
+
+            self._handle = display({"text/plain": ""}, raw=True, display_id=True)
+
+    def update(self, text: str) -> None:
+        if self._handle is not None:
+            self._handle.update({"text/plain": text}, raw=True)
+        else:
+            print("\r  " + text, end="", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self._handle is None:
+            print(file=sys.stderr)
+
+
 def _loss_function(model: keras.Model):
     loss = keras.losses.get(model.loss)
     if isinstance(loss, keras.losses.Loss):
@@ -241,7 +272,8 @@ class FastTrainer:
         if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
             raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
         if progress is None:
-            progress = sys.stderr.isatty() and epochs > self.chunk
+            progress = (sys.stderr.isatty() or _in_jupyter()) and epochs > self.chunk
+        bar = _Progress() if progress else None
         history = History()
         start = time.perf_counter()
         done = 0
@@ -256,16 +288,13 @@ class FastTrainer:
             history.accuracy += [float(v) for v in accs.numpy()[:n]]
             done += n
             self._epochs_done += n
-            if progress:
-                print(
-                    f"\r  epoch {done}/{epochs}  loss {history.loss[-1]:.4f}"
-                    f"  accuracy {history.accuracy[-1]:.3f}",
-                    end="",
-                    file=sys.stderr,
-                    flush=True,
+            if bar:
+                bar.update(
+                    f"epoch {done}/{epochs}  loss {history.loss[-1]:.4f}"
+                    f"  training accuracy {history.accuracy[-1]:.3f}"
                 )
-        if progress:
-            print(file=sys.stderr)
+        if bar:
+            bar.close()
         if self.reset_each_epoch:
             reset_states(self.model)
         history.updates = epochs * self.updates_per_epoch
