@@ -82,18 +82,21 @@ def seed_accuracies(rows: list[dict], claim: float, original: float | None = Non
     return fig
 
 
-def state_map(paths: dict[str, tuple[str, np.ndarray]], basis, title: str = ""):
+def state_map(paths: dict[str, tuple[str, np.ndarray]], basis, title: str = "",
+              unconnected: tuple[str, ...] = ()):
     """Draw state trajectories projected on a 2-D PCA basis.
 
     ``paths`` maps a label to (the symbols fed, their states); ``basis`` is
     the (mean, axes, share) triple from :func:`alphalstm.evaluate.pca_basis`.
+    Labels in ``unconnected`` are drawn as separate points, not a path.
     """
     mean, axes, share = basis
     fig, ax = plt.subplots(figsize=(6.5, 4.8), dpi=100)
     colors = ["tab:blue", "tab:red", "tab:green", "tab:purple"]
     for (label, (symbols, states)), color in zip(paths.items(), colors):
         xy = (states - mean) @ axes.T
-        ax.plot(xy[:, 0], xy[:, 1], "-o", color=color, markersize=3, linewidth=1,
+        style = "o" if label in unconnected else "-o"
+        ax.plot(xy[:, 0], xy[:, 1], style, color=color, markersize=3, linewidth=1,
                 alpha=0.8, label=label)
         for (x, y), s in zip(xy, symbols):
             ax.annotate(s, (x, y), fontsize=8, color=color,
