@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import data, recipes
 from . import sweep as sweeps
-from .training import FastTrainer
+from ._validate import check_int
 
 
 class UsageError(Exception):
@@ -25,28 +25,22 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _chapter(name: str) -> recipes.Recipe:
-    return recipes.get(name)
+def _int_at_least(minimum: int):
+    """An argparse type: an integer >= ``minimum``."""
+    wanted = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+
+    def parse(text: str) -> int:
+        try:
+            check_int("value", int(text), minimum)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}") from None
+        return int(text)
+
+    return parse
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
-    return value
+_positive = _int_at_least(1)
+_non_negative = _int_at_least(0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    recipe = _chapter(args.chapter)
+    recipe = recipes.get(args.chapter)
     seeds = sweeps.parse_seeds(args.seeds)
 
     def progress(result, done, total):
@@ -115,7 +109,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     recipe = recipes.customise(
-        _chapter(args.chapter),
+        recipes.get(args.chapter),
         epochs=args.epochs,
         units=args.units,
         batch_size=args.batch_size,
@@ -136,7 +130,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    recipe = recipes.customise(_chapter(args.chapter), epochs=args.epochs)
+    recipe = recipes.customise(recipes.get(args.chapter), epochs=args.epochs)
     print(
         f"{recipe.name}: {recipe.epochs} epochs, seed {args.seed}; "
         "both runs start from the same initial weights",
@@ -149,8 +143,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     print("  alphalstm fast trainer ...", flush=True)
     vocab, X, y, model = recipes.prepare(recipe, seed=args.seed)
     initial = model.get_weights()
-    bs = recipe.resolved_batch_size(len(X))
-    trainer = FastTrainer(model, X, y, batch_size=bs, shuffle=recipe.shuffle, seed=args.seed)
+    trainer = recipes.trainer(recipe, model, X, y, args.seed)
     fast = trainer.fit(recipe.epochs)
     acc_fast = recipes.Run(recipe, args.seed, vocab, model, X, y, fast).accuracy()
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
+from ._validate import check_int
+
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -91,8 +93,7 @@ class Framing:
             raise ValueError(
                 f"layout must be 'features' or 'timesteps', got {self.layout!r}"
             )
-        if not isinstance(self.window, int) or self.window < 1:
-            raise ValueError(f"window must be a positive integer, got {self.window!r}")
+        check_int("window", self.window)
 
     @property
     def sample_shape(self) -> tuple[int, int]:
@@ -166,8 +167,7 @@ def random_substrings(
         raise ValueError(
             f"max_len {max_len} leaves no next symbol; allowed: 1..{len(vocab) - 1}"
         )
-    if n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
+    check_int("n", n)
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(n):
@@ -208,8 +208,7 @@ class Padded:
 
     def check(self, vocab: Vocabulary) -> None:
         """Refuse a pad value that collides with a symbol's encoding."""
-        if self.maxlen < 1:
-            raise ValueError(f"maxlen must be a positive integer, got {self.maxlen!r}")
+        check_int("maxlen", self.maxlen)
         if self.shift not in (0, 1):
             raise ValueError(f"shift must be 0 or 1, got {self.shift!r}")
         hits = np.flatnonzero(np.isclose(self.values(vocab), self.pad))
@@ -275,8 +274,7 @@ def stream_order(n: int, batch_size: int, layout: str = "rotated") -> np.ndarray
     """
     if layout not in STREAM_LAYOUTS:
         raise ValueError(f"layout must be one of {STREAM_LAYOUTS}, got {layout!r}")
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    check_int("batch_size", batch_size)
     if n % batch_size:
         divisors = [d for d in range(1, n + 1) if n % d == 0]
         raise ValueError(

@@ -137,7 +137,7 @@ def warm_start(
 
     Returns only the part from ``symbol`` on, to compare with :func:`cold_start`.
     """
-    start = vocab.symbols.index(vocab.decode(vocab.encode(symbol)[:1]))
+    start = int(vocab.encode(symbol)[0])
     prefix = vocab.symbols[: start + 1]
     return continue_text(model, vocab, framing, prefix, len(prefix) + steps)[start:]
 

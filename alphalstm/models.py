@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import keras
 
-
-def _check_positive(name: str, value: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+from ._validate import check_int
 
 
 def compile_for_alphabet(model: keras.Model) -> keras.Model:
@@ -28,8 +25,8 @@ def stateless_lstm(
     sample_shape: tuple[int, int], units: int, n_symbols: int
 ) -> keras.Model:
     """``LSTM(units)`` then a softmax ``Dense``; any batch size."""
-    _check_positive("units", units)
-    _check_positive("n_symbols", n_symbols)
+    check_int("units", units)
+    check_int("n_symbols", n_symbols)
     inputs = keras.Input(shape=sample_shape)
     hidden = keras.layers.LSTM(units, name="lstm")(inputs)
     outputs = keras.layers.Dense(n_symbols, activation="softmax", name="softmax")(
@@ -42,9 +39,9 @@ def stateful_lstm(
     batch_size: int, sample_shape: tuple[int, int], units: int, n_symbols: int
 ) -> keras.Model:
     """``LSTM(units, stateful=True)`` with a fixed batch, then softmax ``Dense``."""
-    _check_positive("batch_size", batch_size)
-    _check_positive("units", units)
-    _check_positive("n_symbols", n_symbols)
+    check_int("batch_size", batch_size)
+    check_int("units", units)
+    check_int("n_symbols", n_symbols)
     inputs = keras.Input(batch_shape=(batch_size, *sample_shape))
     hidden = keras.layers.LSTM(units, stateful=True, name="lstm")(inputs)
     outputs = keras.layers.Dense(n_symbols, activation="softmax", name="softmax")(
@@ -105,7 +102,7 @@ def with_batch_size(model: keras.Model, batch_size: int) -> keras.Model:
     The standard way to predict one step at a time with a stateful model that
     was trained on larger batches.
     """
-    _check_positive("batch_size", batch_size)
+    check_int("batch_size", batch_size)
     shape = tuple(model.inputs[0].shape[1:])
     inputs = keras.Input(batch_shape=(batch_size, *shape))
     twin = keras.models.clone_model(model, input_tensors=inputs)

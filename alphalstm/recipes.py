@@ -13,7 +13,8 @@ import keras
 import numpy as np
 
 from . import data, evaluate, models
-from .training import FastTrainer, History, set_seed, textbook_fit
+from ._validate import check_int
+from .training import FastTrainer, History, set_seed, textbook_fit, updates_per_epoch
 
 HELD_OUT_SEED = 1_000_003  # offset for evaluation samples, far from any training seed
 
@@ -241,14 +242,13 @@ def customise(
     batch_size: int | None = None,
 ) -> Recipe:
     """A copy of ``recipe`` with some hyperparameters overridden."""
-    for label, value in (("epochs", epochs), ("units", units), ("batch_size", batch_size)):
-        if value is not None and (not isinstance(value, int) or value < 1):
-            raise ValueError(f"{label} must be a positive integer, got {value!r}")
     changes = {
         k: v
         for k, v in (("epochs", epochs), ("units", units), ("batch_size", batch_size))
         if v is not None
     }
+    for label, value in changes.items():
+        check_int(label, value)
     return replace(recipe, **changes)
 
 
@@ -311,6 +311,18 @@ def prepare(
     return vocab, X, y, recipe.build(vocab, len(X))
 
 
+def trainer(recipe: Recipe, model: keras.Model, X, y, seed: int = 7) -> FastTrainer:
+    """The fast trainer set up with ``recipe``'s batch size and shuffling."""
+    return FastTrainer(
+        model,
+        X,
+        y,
+        batch_size=recipe.resolved_batch_size(len(X)),
+        shuffle=recipe.shuffle,
+        seed=seed,
+    )
+
+
 def run(
     recipe: Recipe,
     seed: int = 7,
@@ -319,15 +331,7 @@ def run(
 ) -> Run:
     """Train ``recipe`` on ``seed`` with the fast trainer."""
     vocab, X, y, model = prepare(recipe, seed, alphabet)
-    trainer = FastTrainer(
-        model,
-        X,
-        y,
-        batch_size=recipe.resolved_batch_size(len(X)),
-        shuffle=recipe.shuffle,
-        seed=seed,
-    )
-    history = trainer.fit(recipe.epochs, progress=progress)
+    history = trainer(recipe, model, X, y, seed).fit(recipe.epochs, progress=progress)
     return Run(recipe, seed, vocab, model, X, y, history)
 
 
@@ -350,7 +354,7 @@ def run_original(recipe: Recipe, seed: int = 7, model: keras.Model | None = None
         history = History(
             loss=[float(v) for v in logs["loss"]],
             accuracy=[float(v) for v in logs["accuracy"]],
-            updates=recipe.epochs * -(-len(X) // bs),
+            updates=recipe.epochs * updates_per_epoch(len(X), bs),
             seconds=time.perf_counter() - start,
         )
     return Run(recipe, seed, vocab, model, X, y, history)

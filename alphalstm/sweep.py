@@ -18,6 +18,8 @@ from pathlib import Path
 
 from . import recipes
 
+DATA_DIR = Path(__file__).resolve().parents[1] / "notebooks" / "data"
+
 CSV_FIELDS = [
     "chapter", "seed", "units", "epochs", "batch_size", "window", "layout",
     "stateful", "shuffle", "updates", "accuracy", "rollout", "rollout_ok",
@@ -152,8 +154,7 @@ def read_csv(path: Path) -> list[dict]:
 
 def stored(chapter: str, folder: Path | None = None) -> list[dict]:
     """The stored sweep of ``chapter`` (``make sweeps`` regenerates it)."""
-    folder = folder or Path(__file__).resolve().parents[1] / "notebooks" / "data"
-    path = Path(folder) / f"sweep_{chapter}.csv"
+    path = Path(folder or DATA_DIR) / f"sweep_{chapter}.csv"
     if not path.is_file():
         raise ValueError(f"no stored sweep for {chapter!r} at {path}; run 'make sweeps'")
     return read_csv(path)
@@ -179,3 +180,12 @@ def record_bench(path: Path, row: dict) -> None:
         writer = csv.DictWriter(fh, fieldnames=BENCH_FIELDS)
         writer.writeheader()
         writer.writerows(rows)
+
+
+def stored_bench(folder: Path | None = None) -> dict[str, dict]:
+    """The stored benchmark table (``make bench``), keyed by chapter."""
+    path = Path(folder or DATA_DIR) / "bench.csv"
+    if not path.is_file():
+        raise ValueError(f"no stored benchmarks at {path}; run 'make bench'")
+    with open(path, newline="") as fh:
+        return {row["chapter"]: row for row in csv.DictReader(fh)}

@@ -18,13 +18,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ._validate import check_int
 from .models import fixed_batch_size, reset_states, stateful_layers
 
 
 def set_seed(seed: int) -> None:
     """Seed Python, NumPy and TensorFlow, and make TF ops deterministic."""
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    check_int("seed", seed, minimum=0)
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
 
@@ -42,14 +42,6 @@ class History:
     def epochs(self) -> int:
         return len(self.loss)
 
-    def extend(self, other: "History") -> "History":
-        """Append another run's epochs (for training in several calls)."""
-        self.loss += other.loss
-        self.accuracy += other.accuracy
-        self.updates += other.updates
-        self.seconds += other.seconds
-        return self
-
 
 class ResetStateEachEpoch(keras.callbacks.Callback):
     """Reset every stateful layer at the start of each epoch of ``fit``."""
@@ -58,9 +50,13 @@ class ResetStateEachEpoch(keras.callbacks.Callback):
         reset_states(self.model)
 
 
+def updates_per_epoch(n_samples: int, batch_size: int) -> int:
+    """Optimizer steps in one epoch: one per batch, the last one possibly partial."""
+    return -(-n_samples // batch_size)
+
+
 def _check_data(model: keras.Model, X, y, batch_size: int) -> None:
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    check_int("batch_size", batch_size)
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} samples but y has {len(y)}")
     if len(X) == 0:
@@ -92,7 +88,7 @@ def textbook_fit(
         reset_states(model)
         history.loss.append(float(logs["loss"][0]))
         history.accuracy.append(float(logs["accuracy"][0]))
-    history.updates = epochs * -(-len(X) // batch_size)
+    history.updates = epochs * updates_per_epoch(len(X), batch_size)
     history.seconds = time.perf_counter() - start
     return history
 
@@ -204,7 +200,7 @@ class FastTrainer:
 
     @property
     def updates_per_epoch(self) -> int:
-        return -(-self.n // self.batch_size)
+        return updates_per_epoch(self.n, self.batch_size)
 
     def _step(self, idx):
         model, tvars = self.model, self.model.trainable_variables
@@ -269,8 +265,7 @@ class FastTrainer:
 
     def fit(self, epochs: int, progress: bool | None = None) -> History:
         """Train for ``epochs`` epochs; show a live line on long runs."""
-        if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
-            raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+        check_int("epochs", epochs)
         if progress is None:
             progress = (sys.stderr.isatty() or _in_jupyter()) and epochs > self.chunk
         bar = _Progress() if progress else None
