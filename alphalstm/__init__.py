@@ -1,27 +1,43 @@
 """alphalstm: the shared helpers behind the book *LSTM state in Keras 3*.
 
-Importing the package silences TensorFlow's start-up noise, so a notebook
-that starts with ``import alphalstm`` shows only its own output.
+Submodules load on first use, so ``import alphalstm`` is cheap and
+``python -m alphalstm --help`` answers without importing TensorFlow:
+
+* TensorFlow-free: :mod:`~alphalstm.data`, :mod:`~alphalstm.ceilings`,
+  :mod:`~alphalstm.recipes`, :mod:`~alphalstm.experiments`,
+  :mod:`~alphalstm.store`, :mod:`~alphalstm.sweeps`, :mod:`~alphalstm.cli`;
+* with Keras (TensorFlow backend): :mod:`~alphalstm.models`,
+  :mod:`~alphalstm.training`, :mod:`~alphalstm.evaluate`,
+  :mod:`~alphalstm.runs`, :mod:`~alphalstm.plots`, :mod:`~alphalstm.bench`,
+  :mod:`~alphalstm.export`.
+
+The package sets no environment variable and redirects no output. To keep
+TensorFlow's start-up messages out of a notebook, set ``TF_CPP_MIN_LOG_LEVEL``
+(and ``TF_ENABLE_ONEDNN_OPTS``) before the first import, as the chapters do.
 """
 
 from __future__ import annotations
 
-from ._quiet import import_tensorflow_quietly
+import importlib
 
-import_tensorflow_quietly()
+__version__ = "0.2.0"
 
-from . import data, models, training  # noqa: E402
-from .data import Vocabulary  # noqa: E402
-from .training import set_seed, train  # noqa: E402
+_SUBMODULES = (
+    "bench", "ceilings", "cli", "data", "errors", "evaluate", "experiments",
+    "export", "models", "plots", "recipes", "runs", "store", "sweeps", "training",
+)
 
-__version__ = "0.1.0"
-__all__ = [
-    "Vocabulary",
-    "data",
-    "evaluate",
-    "models",
-    "recipes",
-    "set_seed",
-    "train",
-    "training",
-]
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name == "set_seed":
+        return importlib.import_module(".training", __name__).set_seed
+    raise AttributeError(f"module 'alphalstm' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_SUBMODULES, "set_seed"])
+
+
+__all__ = [*_SUBMODULES, "set_seed"]

@@ -1,19 +1,21 @@
-"""Command line: ``python -m alphalstm train|bench ...``.
+"""Command line: ``python -m alphalstm COMMAND ...``.
 
-Bad arguments or bad input end with exit status 2 and one line on stderr.
+Usage errors (bad arguments, bad input) end with exit status 2 and one line
+on stderr. Any other error is a bug: it keeps its traceback (exit status 1).
+TensorFlow is imported only by the commands that train or load a model, so
+``--help`` and argument errors answer at once.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-
 from pathlib import Path
 
-from . import data, recipes
-from . import sweep as sweeps
-from ._validate import check_int
+from . import ceilings, data, experiments, recipes, store, sweeps
+from .errors import BackendError, InputError, check_int
 
 
 class UsageError(Exception):
@@ -31,10 +33,9 @@ def _int_at_least(minimum: int):
 
     def parse(text: str) -> int:
         try:
-            check_int("value", int(text), minimum)
+            return check_int("value", int(text), minimum)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}") from None
-        return int(text)
 
     return parse
 
@@ -43,145 +44,253 @@ _positive = _int_at_least(1)
 _non_negative = _int_at_least(0)
 
 
+def parse_seeds(spec: str) -> list[int]:
+    """``"0-9"`` or ``"3,5,8"`` (or a mix, ``"0-2,7"``) as a sorted list."""
+    seeds: set[int] = set()
+    for part in spec.split(","):
+        part = part.strip()
+        try:
+            if "-" in part:
+                lo, hi = (int(x) for x in part.split("-", 1))
+                if lo > hi or lo < 0:
+                    raise ValueError
+                seeds.update(range(lo, hi + 1))
+            else:
+                value = int(part)
+                if value < 0:
+                    raise ValueError
+                seeds.add(value)
+        except ValueError:
+            raise InputError(
+                f"bad seed spec {spec!r}; use a range like 0-9 or a list like 3,5,8"
+            ) from None
+    return sorted(seeds)
+
+
+def _chapter_options(p: argparse.ArgumentParser) -> None:
+    """The options that choose and change a recipe (train and sweep)."""
+    p.add_argument("chapter", help=f"one of: {', '.join(recipes.CHAPTERS)}")
+    p.add_argument("--original", action="store_true",
+                   help="the original tutorial's recipe for this chapter, as written")
+    p.add_argument("--epochs", type=_positive)
+    p.add_argument("--units", type=_positive)
+    p.add_argument("--batch-size", type=_positive)
+    p.add_argument("--streams", choices=data.STREAM_LAYOUTS,
+                   help="stream layout for stateful batches larger than 1")
+    text = p.add_mutually_exclusive_group()
+    text.add_argument("--alphabet", help="train on these distinct symbols, in order")
+    text.add_argument("--sequence", help="train on this text (symbols may repeat)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help=f"change a setting; KEY one of: {', '.join(recipes.CHANGES)}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m alphalstm",
-        description="Train and benchmark the chapters of 'LSTM state in Keras 3'.",
+        description="Train, sweep and benchmark the recipes of 'LSTM state in Keras 3'.",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    chapters = ", ".join(recipes.CHAPTERS)
 
-    train = sub.add_parser("train", help="train one chapter's recipe")
-    train.add_argument("chapter", help=f"one of: {chapters}")
+    train = sub.add_parser("train", help="train one chapter's recipe on one seed")
+    _chapter_options(train)
     train.add_argument("--seed", type=_non_negative, default=7)
-    train.add_argument("--epochs", type=_positive)
-    train.add_argument("--units", type=_positive)
-    train.add_argument("--batch-size", type=_positive)
-    train.add_argument("--alphabet", default=data.ALPHABET)
     train.add_argument("--json", action="store_true", help="print one JSON object")
 
-    bench = sub.add_parser(
-        "bench", help="time the original fit recipe against the fast trainer"
-    )
-    bench.add_argument("chapter", help=f"one of: {chapters}")
-    bench.add_argument("--epochs", type=_positive, help="shorten both runs equally")
-    bench.add_argument("--seed", type=_non_negative, default=7)
-    bench.add_argument("--csv", help="also record the result in this CSV (one row per chapter)")
-    sweep = sub.add_parser("sweep", help="train one chapter on many seeds in parallel")
-    sweep.add_argument("chapter", help=f"one of: {chapters}")
+    sweep = sub.add_parser("sweep", help="train one recipe on many seeds, in parallel")
+    _chapter_options(sweep)
     sweep.add_argument("--seeds", required=True, help="a range or list: 0-9 or 3,5,8")
     sweep.add_argument("--jobs", type=_positive, help="parallel runs (default: CPU cores)")
     sweep.add_argument("--json", action="store_true", help="print one JSON object")
-    sweep.add_argument("--csv", help="also store the runs as CSV at this path")
+    sweep.add_argument("--out", help="also store the runs as JSON Lines at this path")
+
+    exp = sub.add_parser("experiment", help="run one of the book's stored experiments")
+    exp.add_argument("name", nargs="?", help=f"one of: {', '.join(experiments.EXPERIMENTS)}")
+    exp.add_argument("--list", action="store_true", help="list the experiments and stop")
+    exp.add_argument("--data", help="the data folder to store the runs in (notebooks/data)")
+    exp.add_argument("--jobs", type=_positive, help="parallel runs (default: CPU cores)")
+
+    bench = sub.add_parser("bench", help="time fit, Keras' tuned fit and alphalstm side by side")
+    bench.add_argument("chapter", help=f"one of: {', '.join(recipes.CHAPTERS)}")
+    bench.add_argument("--original", action="store_true",
+                       help="benchmark the original tutorial's recipe")
+    bench.add_argument("--epochs", type=_positive, help="shorten all three runs equally")
+    bench.add_argument("--seed", type=_non_negative, default=7)
+    bench.add_argument("--out", help="also record the result in this JSON Lines file")
+
+    ceil = sub.add_parser("ceiling", help="the best accuracy any predictor with k symbols "
+                                          "of context can reach on a text")
+    ceil.add_argument("--sequence", required=True, help="the text")
+    ceil.add_argument("--max-context", type=_positive, default=4, metavar="K")
+    ceil.add_argument("--json", action="store_true", help="print one JSON object")
+
+    export = sub.add_parser("export", help="train a recipe and write its model as JSON "
+                                           "for the in-browser explorer")
+    export.add_argument("chapter", help=f"one of: {', '.join(recipes.CHAPTERS)}")
+    export.add_argument("--seed", type=_non_negative, default=recipes.LIVE_SEED)
+    export.add_argument("--out", required=True, help="the JSON file to write")
+
+    sub.add_parser("fingerprint", help="print the fingerprint of the package's sources")
     return parser
 
 
-def cmd_sweep(args: argparse.Namespace) -> int:
-    recipe = recipes.get(args.chapter)
-    seeds = sweeps.parse_seeds(args.seeds)
+def _changes(args: argparse.Namespace) -> tuple[tuple[str, object], ...]:
+    """The recipe settings the train/sweep options change, in a fixed order."""
+    if args.alphabet is not None:
+        data.Vocabulary(args.alphabet)  # must be distinct symbols
+    changes = dict(recipes.parse_change(s) for s in args.set)
+    for key in ("epochs", "units", "batch_size", "streams"):
+        if getattr(args, key) is not None:
+            changes[key] = getattr(args, key)
+    text = args.sequence if args.sequence is not None else args.alphabet
+    if text is not None:
+        changes["text"] = text
+    return tuple(changes.items())
 
-    def progress(result, done, total):
-        verdict = "FAILED" if "error" in result else f"accuracy {result['accuracy']:.4f}"
-        print(f"  [{done}/{total}] seed {result['seed']}: {verdict}", file=sys.stderr, flush=True)
 
-    runs = sweeps.sweep(recipe.name, seeds, jobs=args.jobs, on_done=progress)
-    summary = sweeps.summarise(recipe, runs)
-    if args.csv:
-        sweeps.write_csv(Path(args.csv), sweeps.csv_rows(recipe, runs))
-    if args.json:
-        print(json.dumps({"chapter": recipe.name, "runs": runs, "summary": summary}))
-    else:
-        print(f"{'seed':>4}  {'accuracy':>8}  {'rollout':>7}  {'seconds':>7}")
-        for r in runs:
-            if "error" in r:
-                print(f"{r['seed']:>4}  FAILED: {r['error']}")
-            else:
-                print(f"{r['seed']:>4}  {r['accuracy']:>8.4f}  "
-                      f"{'ok' if r['rollout_ok'] else 'broken':>7}  {r['train_seconds']:>7.2f}")
-        if summary["accuracy_min"] is not None:
-            print(f"accuracy min {summary['accuracy_min']:.4f}, median "
-                  f"{summary['accuracy_median']:.4f}, max {summary['accuracy_max']:.4f}")
-        print(f"{summary['reached_claim']} of {len(runs)} seeds reached the claim "
-              f"(accuracy >= {recipe.claim}); {summary['rollout_ok']} rolled out the "
-              f"whole alphabet; {summary['failed']} failed")
-    return 1 if summary["failed"] else 0
+def _recipe(args: argparse.Namespace) -> recipes.Recipe:
+    """The recipe the train/sweep options describe, checked before any training."""
+    return recipes.customise(recipes.get(args.chapter, original=args.original),
+                             **dict(_changes(args)))
+
+
+def _quiet_tensorflow() -> None:
+    """Keep TensorFlow's start-up lines off the terminal (before it is imported)."""
+    for key, value in sweeps.QUIET_TF.items():
+        os.environ.setdefault(key, value)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    recipe = recipes.customise(
-        recipes.get(args.chapter),
-        epochs=args.epochs,
-        units=args.units,
-        batch_size=args.batch_size,
-    )
-    data.Vocabulary(args.alphabet)  # validate before the slow imports run
-    result = recipes.run(recipe, seed=args.seed, alphabet=args.alphabet).summary()
+    recipe = _recipe(args)
+    _quiet_tensorflow()
+    from . import runs
+
+    result = runs.run(recipe, args.seed, original=args.original).summary()
     if args.json:
         print(json.dumps(result))
+        return 0
+    print(f"{recipe.name}{' (original)' if args.original else ''}: seed {args.seed}, "
+          f"{result['updates']} updates in {result['train_seconds']:.2f} s")
+    print(f"accuracy: {result['accuracy']:.4f}")
+    print(f"rollout: {result['rollout']} ({'whole text' if result['rollout_ok'] else 'broken'})")
+    return 0
+
+
+def _progress(result: dict, done: int, total: int) -> None:
+    verdict = ("FAILED: " + result["error"]) if "error" in result \
+        else f"accuracy {result['accuracy']:.4f}"
+    print(f"  [{done}/{total}] {result['variant']}, seed {result['seed']}: {verdict}",
+          file=sys.stderr, flush=True)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    recipe = _recipe(args)
+    seeds = parse_seeds(args.seeds)
+    variant = experiments.Variant("sweep", args.chapter, _changes(args), args.original)
+    rows = sweeps.run_many([(variant, s) for s in seeds], jobs=args.jobs, on_done=_progress)
+    summary = sweeps.summarise(rows, recipe.claim)
+    if args.out:
+        store.write_jsonl(Path(args.out), rows)
+    if args.json:
+        print(json.dumps({"chapter": recipe.name, "runs": rows, "summary": summary}))
     else:
-        print(
-            f"{result['chapter']}: seed {result['seed']}, {result['updates']} updates "
-            f"in {result['train_seconds']:.2f} s"
-        )
-        print(f"accuracy: {result['accuracy']:.4f}")
-        if result["rollout"] is not None:
-            print(f"rollout: {result['rollout']}")
+        for r in rows:
+            if "error" in r:
+                print(f"seed {r['seed']:>4}: FAILED: {r['error']}")
+            else:
+                print(f"seed {r['seed']:>4}: accuracy {r['accuracy']:.4f}, rollout "
+                      f"{'ok' if r['rollout_ok'] else 'broken'}, {r['train_seconds']:.2f} s")
+        if summary["accuracy_min"] is not None:
+            print(f"accuracy min {summary['accuracy_min']:.4f}, median "
+                  f"{summary['accuracy_median']:.4f}, max {summary['accuracy_max']:.4f}; "
+                  f"{summary['failed']} failed")
+    return 1 if summary["failed"] else 0
+
+
+def cmd_experiment(args: argparse.Namespace) -> int:
+    if args.list:
+        for name, e in experiments.EXPERIMENTS.items():
+            print(f"{name}: {len(e.variants)} variant(s) x {len(e.seeds)} seeds")
+        return 0
+    if args.name is None or args.data is None:
+        raise UsageError("give an experiment NAME and --data DIR (or --list)")
+    experiment = experiments.get(args.name)
+    for variant in experiment.variants:
+        variant.recipe()  # check every variant before any training
+    rows = sweeps.run_experiment(experiment, jobs=args.jobs, on_done=_progress)
+    failed = [r for r in rows if "error" in r]
+    if failed:
+        print(f"{len(failed)} of {len(rows)} runs failed; nothing stored", file=sys.stderr)
+        return 1
+    path = store.experiment_path(args.data, experiment.name)
+    store.write_jsonl(path, rows)
+    print(f"{experiment.name}: {len(rows)} runs stored in {path}")
     return 0
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    recipe = recipes.customise(recipes.get(args.chapter), epochs=args.epochs)
-    print(
-        f"{recipe.name}: {recipe.epochs} epochs, seed {args.seed}; "
-        "both runs start from the same initial weights",
-        flush=True,
-    )
-    print("  original recipe (Keras fit) ...", flush=True)
-    original = recipes.run_original(recipe, seed=args.seed)
-    acc_original = original.accuracy()
+    recipe = recipes.customise(recipes.get(args.chapter, args.original), epochs=args.epochs)
+    _quiet_tensorflow()
+    from . import bench
 
-    print("  alphalstm fast trainer ...", flush=True)
-    vocab, X, y, model = recipes.prepare(recipe, seed=args.seed)
-    initial = model.get_weights()
-    trainer = recipes.trainer(recipe, model, X, y, args.seed)
-    fast = trainer.fit(recipe.epochs)
-    acc_fast = recipes.Run(recipe, args.seed, vocab, model, X, y, fast).accuracy()
-
-    model.set_weights(initial)
-    steady = trainer.fit(recipe.epochs)
-    if original.history.updates != fast.updates:
-        raise RuntimeError("benchmark runs did not perform the same number of updates")
-    print(
-        f"  updates: {fast.updates} each; fast trainer steady state "
-        f"(second run, compilation excluded): {steady.seconds:.2f} s"
-    )
-    speedup = original.history.seconds / fast.seconds
-    print(
-        f"{recipe.name}: original {original.history.seconds:.2f} s, "
-        f"alphalstm {fast.seconds:.2f} s, speedup {speedup:.1f}x, "
-        f"accuracy {acc_original:.2f} / {acc_fast:.2f}"
-    )
-    if args.csv:
-        sweeps.record_bench(Path(args.csv), {
-            "chapter": recipe.name, "seed": args.seed, "epochs": recipe.epochs,
-            "updates": fast.updates,
-            "original_seconds": round(original.history.seconds, 2),
-            "fast_seconds": round(fast.seconds, 2),
-            "steady_seconds": round(steady.seconds, 3),
-            "speedup": round(speedup, 1),
-            "accuracy_original": round(acc_original, 4),
-            "accuracy_fast": round(acc_fast, 4),
-        })
+    print(f"{recipe.name}{' (original)' if args.original else ''}: {recipe.epochs} epochs, "
+          f"seed {args.seed}; three runs from the same initial weights", flush=True)
+    row = bench.benchmark(recipe, args.seed, args.original,
+                          log=lambda m: print(m, flush=True))
+    print(f"  updates: {row['updates']} each")
+    print(bench.line(row))
+    if args.out:
+        store.record_bench(Path(args.out), row)
     return 0
 
 
+def cmd_ceiling(args: argparse.Namespace) -> int:
+    text = data.check_text(args.sequence)
+    k_max = min(args.max_context, len(text) - 1)
+    values = ceilings.ceilings(text, k_max)
+    needed = ceilings.context_needed(text)
+    if args.json:
+        print(json.dumps({
+            "sequence": text,
+            "ceilings": [float(v) for v in values],
+            "context_needed": needed,
+        }))
+        return 0
+    n = len(text) - 1
+    for k, v in enumerate(values, start=1):
+        print(f"k={k}: {v.numerator * n // v.denominator} of {n} right at best ({float(v):.2%})")
+    print(f"smallest context that reaches 100%: {needed} symbol(s)")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    recipe = recipes.get(args.chapter)
+    _quiet_tensorflow()
+    from . import export
+
+    path = export.export_recipe(recipe, args.seed, Path(args.out))
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_fingerprint(args: argparse.Namespace) -> int:
+    from .fingerprint import source_fingerprint
+
+    print(source_fingerprint())
+    return 0
+
+
+COMMANDS = {
+    "train": cmd_train, "sweep": cmd_sweep, "experiment": cmd_experiment,
+    "bench": cmd_bench, "ceiling": cmd_ceiling, "export": cmd_export,
+    "fingerprint": cmd_fingerprint,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-        command = {"train": cmd_train, "bench": cmd_bench, "sweep": cmd_sweep}[args.command]
-        return command(args)
-    except (UsageError, ValueError) as exc:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except (UsageError, InputError, BackendError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
         print(f"alphalstm: error: {message}", file=sys.stderr)
         return 2

@@ -1,44 +1,106 @@
-"""Symbols, encodings and the framings of the alphabet task.
+"""Sequences, symbols, encodings, and the framings that turn a text into samples.
 
-A *framing* decides what one training sample is and what the LSTM sees at
-each time step. Every framing here turns a string of symbols into
+A *text* is any string of two or more symbols; a symbol may occur many times.
+Its *vocabulary* is its distinct symbols. A *framing* decides what one
+training sample is and what the LSTM sees at each time step; every framing
+turns a text into ``X`` (float32 inputs) and ``y`` (one-hot next symbols).
 
-* ``X``: float32 inputs scaled as in the original tutorial (index / size),
-* ``y``: one-hot targets, the symbol that follows.
+Two encodings of a symbol are used:
+
+* ``"scalar"``: one feature, index / vocabulary size, as the original
+  tutorial does (``A`` = 0/26, ``B`` = 1/26, ...);
+* ``"onehot"``: one feature per symbol.
+
+This module imports Keras only inside the two functions that use it
+(``keras.utils.to_categorical`` and ``keras.utils.pad_sequences``), so that
+the recipes and the command line's argument checks load without TensorFlow.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-import keras
 import numpy as np
 
-from ._validate import check_int
+from .errors import InputError, check_choice, check_int
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+ENCODINGS = ("scalar", "onehot")
+LAYOUTS = ("timesteps", "features")
+STREAM_LAYOUTS = ("contiguous", "rotated")
 
+
+# ---- texts ---------------------------------------------------------------
+
+def check_text(text) -> str:
+    """Return ``text`` if it can be trained on: 2+ symbols, 2+ distinct ones."""
+    if not isinstance(text, str) or len(text) < 2:
+        raise InputError(
+            f"a sequence needs at least 2 symbols (one input, one next), got {text!r}"
+        )
+    if len(set(text)) < 2:
+        raise InputError(
+            f"a sequence needs at least 2 distinct symbols, got {text!r} "
+            "(with one symbol there is nothing to predict)"
+        )
+    return text
+
+
+def bounce(symbols: str = ALPHABET) -> str:
+    """``ABC...XYZYX...CBA``: up the symbols and back down (2n - 2 transitions)."""
+    check_text(symbols)
+    return symbols + symbols[-2::-1]
+
+
+def recall(gap: int, repeats: int = 8, middle: str = ALPHABET, marks: str = "xy") -> str:
+    """Two sequences that differ only in their first and last symbol, alternating.
+
+    ``x M x y M y x M x ...`` where ``M`` is the first ``gap`` symbols of
+    ``middle``. Predicting the closing mark needs the opening one, seen
+    ``gap`` inputs before the last input of ``M``. The text is ``repeats``
+    pairs long plus the opening mark of the next pair, so it has exactly
+    ``repeats * 2 * (gap + 2)`` transitions.
+    """
+    check_int("gap", gap)
+    check_int("repeats", repeats)
+    if gap > len(middle):
+        raise InputError(f"gap must be at most {len(middle)}, got {gap}")
+    if len(marks) != 2 or marks[0] == marks[1] or set(marks) & set(middle[:gap]):
+        raise InputError(f"marks must be 2 distinct symbols not in the middle, got {marks!r}")
+    a, b = marks
+    m = middle[:gap]
+    return (a + m + a + b + m + b) * repeats + a
+
+
+# ---- symbols -------------------------------------------------------------
 
 class Vocabulary:
-    """A fixed, ordered set of distinct single-character symbols."""
+    """The distinct symbols of a text, in order of first occurrence."""
 
     def __init__(self, symbols: str = ALPHABET) -> None:
         if not isinstance(symbols, str) or len(symbols) == 0:
-            raise ValueError(
+            raise InputError(
                 "symbols must be a non-empty string of distinct characters, "
                 f"got {symbols!r}"
             )
         if len(symbols) < 2:
-            raise ValueError(
+            raise InputError(
                 f"symbols needs at least 2 characters to have a next one, got {symbols!r}"
             )
         repeated = sorted({s for s in symbols if symbols.count(s) > 1})
         if repeated:
-            raise ValueError(
+            raise InputError(
                 f"symbols must be distinct; repeated: {''.join(repeated)!r} in {symbols!r}"
             )
         self.symbols = symbols
         self._index = {s: i for i, s in enumerate(symbols)}
+
+    @classmethod
+    def of(cls, text: str) -> "Vocabulary":
+        """The vocabulary of ``text``: its distinct symbols, first occurrence first."""
+        check_text(text)
+        return cls("".join(dict.fromkeys(text)))
 
     def __len__(self) -> int:
         return len(self.symbols)
@@ -46,13 +108,16 @@ class Vocabulary:
     def __repr__(self) -> str:
         return f"Vocabulary({self.symbols!r})"
 
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Vocabulary) and other.symbols == self.symbols
+
     def encode(self, text: str) -> np.ndarray:
         """Map each symbol of ``text`` to its integer index."""
         if len(text) == 0:
-            raise ValueError("cannot encode an empty sequence")
+            raise InputError("cannot encode an empty sequence")
         unknown = sorted({s for s in text if s not in self._index})
         if unknown:
-            raise ValueError(
+            raise InputError(
                 f"unknown symbol(s) {''.join(unknown)!r}; allowed: {self.symbols!r}"
             )
         return np.array([self._index[s] for s in text], dtype=np.int64)
@@ -62,144 +127,152 @@ class Vocabulary:
         out = []
         for i in np.asarray(indices, dtype=np.int64).ravel():
             if not 0 <= i < len(self):
-                raise ValueError(f"index {i} out of range 0..{len(self) - 1}")
+                raise InputError(f"index {i} out of range 0..{len(self) - 1}")
             out.append(self.symbols[i])
         return "".join(out)
 
-    def scale(self, indices) -> np.ndarray:
-        """Scale integer indices to [0, 1) the way the original does."""
-        return np.asarray(indices, dtype=np.float32) / np.float32(len(self))
-
     def one_hot(self, indices) -> np.ndarray:
-        """One-hot targets, one column per symbol."""
-        return keras.utils.to_categorical(np.asarray(indices), len(self)).astype(
-            np.float32
-        )
+        """One-hot rows, one column per symbol (any leading shape)."""
+        import keras  # see the module docstring
+
+        indices = np.asarray(indices)
+        flat = keras.utils.to_categorical(indices.ravel(), len(self))
+        return flat.reshape(*indices.shape, len(self)).astype(np.float32)
+
+    def features(self, indices, encoding: str) -> np.ndarray:
+        """Model inputs for integer ``indices``: shape ``(*indices.shape, features)``."""
+        check_choice("encoding", encoding, ENCODINGS)
+        indices = np.asarray(indices)
+        if encoding == "onehot":
+            return self.one_hot(indices)
+        return (indices.astype(np.float32) / np.float32(len(self)))[..., None]
+
+    def n_features(self, encoding: str) -> int:
+        """How many numbers encode one symbol."""
+        check_choice("encoding", encoding, ENCODINGS)
+        return len(self) if encoding == "onehot" else 1
 
 
-@dataclass(frozen=True)
-class Framing:
-    """How a window of ``window`` symbols becomes one sample.
+# ---- framings ------------------------------------------------------------
 
-    ``layout`` is ``"features"`` (shape ``(1, window)``: one time step with
-    ``window`` features) or ``"timesteps"`` (shape ``(window, 1)``).
+class Framing(ABC):
+    """How a text becomes (input, next symbol) samples.
+
+    ``min_context`` is the number of symbols a framing needs before it can
+    ask for the next one (a window of 3 needs 3; a padded framing needs 1).
     """
 
-    window: int = 1
-    layout: str = "timesteps"
+    min_context: int
+    encoding: str
 
-    def __post_init__(self) -> None:
-        if self.layout not in ("features", "timesteps"):
-            raise ValueError(
-                f"layout must be 'features' or 'timesteps', got {self.layout!r}"
-            )
-        check_int("window", self.window)
+    @abstractmethod
+    def sample_shape(self, vocab: Vocabulary) -> tuple[int, int]:
+        """Shape of one sample: (time steps, features)."""
+
+    @abstractmethod
+    def inputs(self, vocab: Vocabulary, contexts: list[str]) -> np.ndarray:
+        """Model inputs for context strings, each at least ``min_context`` long."""
+
+    def contexts(self, text: str) -> list[str]:
+        """The context before every predicted symbol of ``text``, in order."""
+        return [text[max(0, i - self.max_context) : i]
+                for i in range(self.min_context, len(text))]
 
     @property
-    def sample_shape(self) -> tuple[int, int]:
-        """Shape of one sample: (time steps, features)."""
-        if self.layout == "features":
-            return (1, self.window)
-        return (self.window, 1)
+    @abstractmethod
+    def max_context(self) -> int:
+        """The most symbols one sample can show the model."""
 
-    def inputs(self, vocab: Vocabulary, windows: np.ndarray) -> np.ndarray:
-        """Scaled model inputs from integer windows of shape (N, window)."""
-        windows = np.asarray(windows).reshape(-1, self.window)
-        return vocab.scale(windows).reshape((-1, *self.sample_shape))
-
-    def dataset(
-        self, vocab: Vocabulary, text: str | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Every (window -> next symbol) pair of ``text`` (default: the vocabulary)."""
-        text = vocab.symbols if text is None else text
+    def dataset(self, vocab: Vocabulary, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every (context -> next symbol) pair of ``text``, in order."""
+        check_text(text)
         codes = vocab.encode(text)
-        if self.window >= len(codes):
-            raise ValueError(
-                f"window of {self.window} is too long for a sequence of "
-                f"{len(codes)} symbols; allowed: 1..{len(codes) - 1}"
+        if self.min_context >= len(codes):
+            raise InputError(
+                f"a context of {self.min_context} symbols is too long for a sequence "
+                f"of {len(codes)}; allowed: 1..{len(codes) - 1}"
             )
-        n = len(codes) - self.window
-        windows = np.stack([codes[i : i + self.window] for i in range(n)])
-        return self.inputs(vocab, windows), vocab.one_hot(codes[self.window :])
+        return self.inputs(vocab, self.contexts(text)), vocab.one_hot(codes[self.min_context:])
 
     def context(self, vocab: Vocabulary, text: str) -> np.ndarray:
-        """The model input that asks "what follows ``text``?" (batch of 1)."""
-        if len(text) < self.window:
-            raise ValueError(
-                f"need at least {self.window} symbol(s) of context, got {text!r}"
+        """The model input that asks "what follows ``text``?" (a batch of 1)."""
+        if len(text) < self.min_context:
+            raise InputError(
+                f"need at least {self.min_context} symbol(s) of context, got {text!r}"
             )
-        return self.inputs(vocab, vocab.encode(text[-self.window :])[None, :])
-
-
-def one_char() -> Framing:
-    """One symbol in, the next symbol out: X has shape (N, 1, 1)."""
-    return Framing(1, "timesteps")
-
-
-def window_as_features(k: int = 3) -> Framing:
-    """A window of ``k`` symbols as ``k`` features of one step: (N, 1, k)."""
-    return Framing(k, "features")
-
-
-def window_as_timesteps(k: int = 3) -> Framing:
-    """A window of ``k`` symbols as ``k`` time steps: (N, k, 1)."""
-    return Framing(k, "timesteps")
-
-
-def pairs(vocab: Vocabulary, text: str | None = None) -> list[tuple[str, str]]:
-    """The (input, target) symbol pairs of the one-char framing, for display."""
-    text = vocab.symbols if text is None else text
-    vocab.encode(text)
-    return [(text[i], text[i + 1]) for i in range(len(text) - 1)]
-
-
-def random_substrings(
-    vocab: Vocabulary, n: int, max_len: int = 5, seed: int = 0, min_len: int = 1
-) -> list[str]:
-    """``n`` random contiguous substrings of the vocabulary, each with a next symbol.
-
-    Lengths are uniform in ``min_len..max_len`` (as far as the end of the
-    vocabulary allows), starts uniform over the positions that fit.
-    """
-    if not 1 <= min_len <= max_len:
-        raise ValueError(f"need 1 <= min_len <= max_len, got {min_len} and {max_len}")
-    if max_len >= len(vocab):
-        raise ValueError(
-            f"max_len {max_len} leaves no next symbol; allowed: 1..{len(vocab) - 1}"
-        )
-    check_int("n", n)
-    rng = np.random.default_rng(seed)
-    out = []
-    for _ in range(n):
-        length = int(rng.integers(min_len, max_len + 1))
-        start = int(rng.integers(0, len(vocab) - length))
-        out.append(vocab.symbols[start : start + length])
-    return out
+        return self.inputs(vocab, [text[-self.max_context:]])
 
 
 @dataclass(frozen=True)
-class Padded:
-    """Sequences of 1..``maxlen`` symbols, left-padded to ``maxlen`` time steps.
+class Window(Framing):
+    """The last ``size`` symbols, as ``size`` time steps or as ``size`` features.
 
-    ``shift=0`` encodes symbol i as i / size, as the original does; the
-    original then pads with 0.0, which is also the encoding of the first
-    symbol. The default pads with -1.0 instead, outside every symbol's value.
-    ``shift=1`` encodes i as (i + 1) / size, which leaves 0 free for padding.
-    A pad value equal to a symbol's encoding is refused unless
-    ``allow_collision=True`` (kept only to demonstrate the fault).
+    ``layout="timesteps"``: shape ``(size, features)``, the LSTM steps through
+    the window. ``layout="features"``: shape ``(1, size * features)``, one step
+    that sees the whole window at once.
+    """
+
+    size: int = 1
+    layout: str = "timesteps"
+    encoding: str = "scalar"
+
+    def __post_init__(self) -> None:
+        check_int("window", self.size)
+        check_choice("layout", self.layout, LAYOUTS)
+        check_choice("encoding", self.encoding, ENCODINGS)
+
+    @property
+    def min_context(self) -> int:
+        return self.size
+
+    @property
+    def max_context(self) -> int:
+        return self.size
+
+    def sample_shape(self, vocab: Vocabulary) -> tuple[int, int]:
+        f = vocab.n_features(self.encoding)
+        return (1, self.size * f) if self.layout == "features" else (self.size, f)
+
+    def inputs(self, vocab: Vocabulary, contexts: list[str]) -> np.ndarray:
+        if any(len(c) != self.size for c in contexts):
+            raise InputError(f"every window must have {self.size} symbol(s)")
+        codes = np.stack([vocab.encode(c) for c in contexts])
+        X = vocab.features(codes, self.encoding)            # (N, size, f)
+        return X.reshape((len(contexts), *self.sample_shape(vocab)))
+
+
+@dataclass(frozen=True)
+class Padded(Framing):
+    """Pieces of 1..``maxlen`` symbols, left-padded to ``maxlen`` time steps.
+
+    Scalar encoding only. ``shift=0`` encodes symbol i as i / size, as the
+    original does; the original then pads with 0.0, which is also the
+    encoding of the first symbol. The default pads with -1.0 instead, outside
+    every symbol's value. ``shift=1`` encodes i as (i + 1) / size, which leaves
+    0 free for padding. A pad value equal to a symbol's encoding is refused
+    unless ``allow_collision=True`` (kept to reproduce the original).
     """
 
     maxlen: int = 5
     pad: float = -1.0
     shift: int = 0
     allow_collision: bool = False
+    encoding: str = "scalar"
+
+    def __post_init__(self) -> None:
+        check_int("maxlen", self.maxlen)
+        check_choice("shift", self.shift, (0, 1))
+        check_choice("encoding", self.encoding, ("scalar",))
 
     @property
-    def window(self) -> int:
-        return 1  # a context of one symbol is already a valid input
+    def min_context(self) -> int:
+        return 1
 
     @property
-    def sample_shape(self) -> tuple[int, int]:
+    def max_context(self) -> int:
+        return self.maxlen
+
+    def sample_shape(self, vocab: Vocabulary) -> tuple[int, int]:
         return (self.maxlen, 1)
 
     def values(self, vocab: Vocabulary) -> np.ndarray:
@@ -208,61 +281,130 @@ class Padded:
 
     def check(self, vocab: Vocabulary) -> None:
         """Refuse a pad value that collides with a symbol's encoding."""
-        check_int("maxlen", self.maxlen)
-        if self.shift not in (0, 1):
-            raise ValueError(f"shift must be 0 or 1, got {self.shift!r}")
         hits = np.flatnonzero(np.isclose(self.values(vocab), self.pad))
         if hits.size and not self.allow_collision:
             symbol = vocab.symbols[hits[0]]
-            raise ValueError(
+            raise InputError(
                 f"pad value {self.pad} is also the encoding of {symbol!r}; choose a "
                 f"value outside [{self.values(vocab).min():.4f}, "
                 f"{self.values(vocab).max():.4f}] or use shift=1 with pad=0"
             )
 
-    def inputs(self, vocab: Vocabulary, sequences: list[str]) -> np.ndarray:
-        """Encode, left-pad and scale ``sequences``: shape (N, maxlen, 1)."""
+    def inputs(self, vocab: Vocabulary, contexts: list[str]) -> np.ndarray:
+        """Encode, left-pad and scale: shape (N, maxlen, 1)."""
+        import keras  # see the module docstring
+
         self.check(vocab)
-        too_long = [s for s in sequences if len(s) > self.maxlen]
-        if too_long:
-            raise ValueError(
-                f"sequence {too_long[0]!r} is longer than maxlen={self.maxlen}"
+        bad = [c for c in contexts if not 1 <= len(c) <= self.maxlen]
+        if bad:
+            raise InputError(
+                f"piece {bad[0]!r} must have 1..{self.maxlen} symbols (maxlen={self.maxlen})"
             )
         values = self.values(vocab)
-        encoded = [values[vocab.encode(s)].tolist() for s in sequences]
+        encoded = [values[vocab.encode(c)].tolist() for c in contexts]
         X = keras.utils.pad_sequences(
             encoded, maxlen=self.maxlen, dtype="float32", padding="pre", value=self.pad
         )
-        return X.reshape(len(sequences), self.maxlen, 1)
+        return X.reshape(len(contexts), self.maxlen, 1)
 
-    def dataset(
-        self, vocab: Vocabulary, sequences: list[str] | None = None
+    def samples(
+        self, vocab: Vocabulary, pieces: list[tuple[str, str]]
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Inputs for ``sequences`` and the symbol after each (in the vocabulary)."""
-        if sequences is None:  # every prefix-free window: one symbol, as in chapter 1
-            sequences = list(vocab.symbols[:-1])
-        nexts = []
-        for s in sequences:
-            start = vocab.symbols.find(s)
-            if start < 0 or start + len(s) >= len(vocab):
-                raise ValueError(
-                    f"{s!r} is not a substring of {vocab.symbols!r} with a next symbol"
-                )
-            nexts.append(start + len(s))
-        return self.inputs(vocab, sequences), vocab.one_hot(np.array(nexts))
-
-    def context(self, vocab: Vocabulary, text: str) -> np.ndarray:
-        """The model input asking what follows ``text`` (its last ``maxlen`` symbols)."""
-        if len(text) == 0:
-            raise ValueError("need at least 1 symbol of context, got ''")
-        return self.inputs(vocab, [text[-self.maxlen :]])
+        """Inputs and one-hot targets for (piece, next symbol) pairs."""
+        if not pieces:
+            raise InputError("need at least one piece")
+        X = self.inputs(vocab, [p for p, _ in pieces])
+        return X, vocab.one_hot(vocab.encode("".join(n for _, n in pieces)))
 
 
-STREAM_LAYOUTS = ("contiguous", "rotated")
+@dataclass(frozen=True)
+class Chunks:
+    """A text cut into consecutive chunks of ``steps`` inputs, each with its targets.
 
+    For stateful training with truncated backpropagation through time: sample
+    j holds inputs ``t = j*steps .. j*steps + steps - 1`` and the symbol after
+    each, so ``X`` is ``(N, steps, features)`` and ``y`` is ``(N, steps, symbols)``.
+    Fed in order to a stateful layer, sample j + 1 continues sample j.
+    """
+
+    steps: int = 1
+    encoding: str = "onehot"
+
+    def __post_init__(self) -> None:
+        check_int("steps", self.steps)
+        check_choice("encoding", self.encoding, ENCODINGS)
+
+    def sample_shape(self, vocab: Vocabulary) -> tuple[int, int]:
+        return (self.steps, vocab.n_features(self.encoding))
+
+    def dataset(self, vocab: Vocabulary, text: str) -> tuple[np.ndarray, np.ndarray]:
+        check_text(text)
+        codes = vocab.encode(text)
+        n = len(codes) - 1
+        if n % self.steps:
+            allowed = [d for d in range(1, n + 1) if n % d == 0]
+            raise InputError(
+                f"a sequence of {n} transitions cannot be cut into chunks of "
+                f"{self.steps} steps; allowed: {allowed}"
+            )
+        X = vocab.features(codes[:-1], self.encoding)
+        y = vocab.one_hot(codes[1:])
+        return (X.reshape(n // self.steps, self.steps, -1),
+                y.reshape(n // self.steps, self.steps, -1))
+
+
+# ---- variable-length pieces ------------------------------------------------
+
+def random_pieces(
+    text: str, n: int, max_len: int = 5, seed: int = 0
+) -> list[tuple[str, str]]:
+    """``n`` (piece, next symbol) pairs: length uniform in 1..``max_len``, then a
+    start uniform over the positions where a piece of that length has a next symbol.
+    Every piece of 1..``max_len`` symbols can be drawn."""
+    check_text(text)
+    check_int("n", n)
+    check_int("max_len", max_len)
+    if max_len >= len(text):
+        raise InputError(
+            f"max_len {max_len} leaves no next symbol; allowed: 1..{len(text) - 1}"
+        )
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        length = int(rng.integers(1, max_len + 1))
+        start = int(rng.integers(0, len(text) - length))
+        out.append((text[start : start + length], text[start + length]))
+    return out
+
+
+def original_pieces(
+    text: str, n: int, max_len: int = 5, seed: int = 7
+) -> list[tuple[str, str]]:
+    """The original tutorial's generator, as written.
+
+    ``start = randint(0, len - 2)`` and ``end = randint(start, min(start +
+    max_len, len - 1))`` (upper bounds excluded), piece ``text[start:end+1]``,
+    next ``text[end+1]``. For the alphabet that is starts A..X and never the
+    single piece ``Y``; short pieces are more likely near the end.
+    """
+    check_text(text)
+    check_int("n", n)
+    check_int("max_len", max_len)
+    if len(text) < 3:
+        raise InputError(f"the original generator needs at least 3 symbols, got {text!r}")
+    rng = np.random.RandomState(seed)
+    out = []
+    for _ in range(n):
+        start = rng.randint(len(text) - 2)
+        end = rng.randint(start, min(start + max_len, len(text) - 1))
+        out.append((text[start : end + 1], text[end + 1]))
+    return out
+
+
+# ---- streams for stateful batches ----------------------------------------------
 
 def stream_order(n: int, batch_size: int, layout: str = "rotated") -> np.ndarray:
-    """Sample indices that lay ``n`` ordered pairs out as ``batch_size`` streams.
+    """Sample indices that lay ``n`` ordered samples out as ``batch_size`` streams.
 
     Batch t is ``order[t*batch_size:(t+1)*batch_size]`` and its row i
     continues row i of batch t-1, which is what a stateful layer assumes.
@@ -270,16 +412,15 @@ def stream_order(n: int, batch_size: int, layout: str = "rotated") -> np.ndarray
     * ``"contiguous"`` cuts the sequence into ``batch_size`` pieces
       (A-E, F-J, ...): ``n / batch_size`` batches per epoch.
     * ``"rotated"`` gives every row the whole sequence, row i starting at
-      pair ``i * n / batch_size`` and wrapping around: ``n`` batches per epoch.
+      sample ``i * n / batch_size`` and wrapping around: ``n`` batches per epoch.
     """
-    if layout not in STREAM_LAYOUTS:
-        raise ValueError(f"layout must be one of {STREAM_LAYOUTS}, got {layout!r}")
+    check_choice("layout", layout, STREAM_LAYOUTS)
     check_int("batch_size", batch_size)
     if n % batch_size:
         divisors = [d for d in range(1, n + 1) if n % d == 0]
-        raise ValueError(
-            f"a sequence of {n} pairs cannot be split into {batch_size} equal streams; "
-            f"allowed batch sizes: {divisors}"
+        raise InputError(
+            f"a sequence of {n} samples cannot be split into {batch_size} equal "
+            f"streams; allowed batch sizes: {divisors}"
         )
     length = n // batch_size
     starts = np.arange(batch_size) * length

@@ -1,4 +1,4 @@
-"""Judging a trained model: accuracy, a per-pair table, rollouts.
+"""Judging a trained model: accuracy, a per-sample table, rollouts, state paths.
 
 Stateful models are always evaluated from a zero state, with the batch size
 they were built for, and left with a zero state afterwards.
@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import keras
 import numpy as np
 
+from ._backend import keras
 from .data import Framing, Vocabulary
+from .errors import InputError, check_int
 from .models import fixed_batch_size, reset_states, stateful_layers
 
 
@@ -19,7 +20,7 @@ def probabilities(model: keras.Model, X) -> np.ndarray:
     """Softmax output for every sample, fed in order from a zero state."""
     batch_size = fixed_batch_size(model) or len(X)
     if len(X) % batch_size:
-        raise ValueError(
+        raise InputError(
             f"{len(X)} samples cannot be fed to a model with fixed batch size "
             f"{batch_size}; use a multiple of it"
         )
@@ -30,13 +31,19 @@ def probabilities(model: keras.Model, X) -> np.ndarray:
 
 
 def predict_indices(model: keras.Model, X) -> np.ndarray:
-    """Arg-max predictions for every sample, in order, from a zero state."""
+    """Arg-max predictions for every target, in order, from a zero state."""
     return np.argmax(probabilities(model, X), axis=-1)
 
 
+def correct(model: keras.Model, X, y) -> np.ndarray:
+    """One boolean per target: was the arg-max prediction right?"""
+    predicted = predict_indices(model, X).reshape(-1)
+    return predicted == np.argmax(y, axis=-1).reshape(-1)
+
+
 def accuracy(model: keras.Model, X, y) -> float:
-    """Fraction of samples whose arg-max prediction is the target."""
-    return float(np.mean(predict_indices(model, X) == np.argmax(y, axis=-1)))
+    """Fraction of targets whose arg-max prediction is right."""
+    return float(np.mean(correct(model, X, y)))
 
 
 @dataclass(frozen=True)
@@ -53,37 +60,39 @@ class Row:
 
 
 def prediction_table(
-    model: keras.Model, vocab: Vocabulary, framing: Framing, text: str | None = None
+    model: keras.Model, vocab: Vocabulary, framing: Framing, text: str
 ) -> list[Row]:
-    """Every (window -> next) pair of ``text`` with the model's answer."""
-    text = vocab.symbols if text is None else text
+    """Every (context -> next) pair of ``text`` with the model's answer.
+
+    For a stateful model the samples are fed in order, so each one starts
+    from the state the one before it left.
+    """
     X, y = framing.dataset(vocab, text)
-    predicted = vocab.decode(predict_indices(model, X))
-    k = framing.window
-    return [
-        Row(text[i : i + k], text[i + k], predicted[i]) for i in range(len(predicted))
-    ]
+    predicted = vocab.decode(predict_indices(model, X).reshape(-1))
+    nexts = text[framing.min_context:]
+    return [Row(c, e, p) for c, e, p in zip(framing.contexts(text), nexts, predicted)]
 
 
 def format_table(rows: list[Row], only_wrong: bool = False) -> str:
     """Render rows as ``ABC -> D  ok`` lines (or ``WRONG``)."""
-    lines = [
+    return "\n".join(
         f"{r.given} -> {r.predicted}  {'ok' if r.correct else 'WRONG, expected ' + r.expected}"
         for r in rows
-        if r.correct is False or not only_wrong
-    ]
-    return "\n".join(lines)
+        if not (only_wrong and r.correct)
+    )
 
 
-def _predict_next(model: keras.Model, x: np.ndarray) -> int:
+def _predict_next(model: keras.Model, x: np.ndarray) -> np.ndarray:
+    """The softmax over the next symbol for one input (a batch of 1)."""
     batch_size = fixed_batch_size(model)
     if batch_size not in (None, 1):
-        raise ValueError(
+        raise InputError(
             f"step-by-step prediction needs a batch size of 1, but this model was "
-            f"built for batch size {batch_size}; copy its weights into a batch-1 model"
+            f"built for batch size {batch_size}; copy its weights into a batch-1 "
+            "model (alphalstm.models.with_batch_size)"
         )
-    probs = model(x, training=False)
-    return int(np.argmax(np.asarray(probs)[0]))
+    probs = np.asarray(model(x, training=False))
+    return probs.reshape(-1, probs.shape[-1])[-1]
 
 
 def continue_text(
@@ -95,32 +104,33 @@ def continue_text(
     symbol of ``prefix`` is fed first (a warm-up), then the predictions.
     """
     vocab.encode(prefix)
+    check_int("length", length)
+    if len(prefix) < framing.min_context:
+        raise InputError(
+            f"need at least {framing.min_context} symbol(s) to start from, got {prefix!r}"
+        )
     if length < len(prefix):
-        raise ValueError(f"length {length} is shorter than the prefix {prefix!r}")
+        raise InputError(f"length {length} is shorter than the prefix {prefix!r}")
     stateful = bool(stateful_layers(model))
     reset_states(model)
     try:
         if stateful:
-            for i in range(framing.window, len(prefix)):
+            for i in range(framing.min_context, len(prefix)):
                 _predict_next(model, framing.context(vocab, prefix[:i]))
         text = prefix
         while len(text) < length:
-            text += vocab.symbols[_predict_next(model, framing.context(vocab, text))]
+            probs = _predict_next(model, framing.context(vocab, text))
+            text += vocab.symbols[int(np.argmax(probs))]
     finally:
         reset_states(model)
     return text
 
 
 def rollout(
-    model: keras.Model,
-    vocab: Vocabulary,
-    framing: Framing,
-    seed: str | None = None,
-    length: int | None = None,
+    model: keras.Model, vocab: Vocabulary, framing: Framing, seed: str, length: int
 ) -> str:
-    """Seed with the first symbol(s) and generate a string as long as the vocabulary."""
-    seed = vocab.symbols[: framing.window] if seed is None else seed
-    return continue_text(model, vocab, framing, seed, length or len(vocab))
+    """Start from ``seed`` and feed every prediction back until ``length`` symbols."""
+    return continue_text(model, vocab, framing, seed, length)
 
 
 def cold_start(
@@ -131,15 +141,24 @@ def cold_start(
 
 
 def warm_start(
-    model: keras.Model, vocab: Vocabulary, framing: Framing, symbol: str, steps: int = 5
+    model: keras.Model, vocab: Vocabulary, framing: Framing, prefix: str, steps: int = 5
 ) -> str:
-    """Feed the true prefix up to ``symbol`` first, then predict ``steps`` symbols.
+    """Feed the true ``prefix`` first, then predict ``steps`` symbols.
 
-    Returns only the part from ``symbol`` on, to compare with :func:`cold_start`.
+    Returns the last symbol of ``prefix`` and what follows it, to compare
+    with :func:`cold_start` from that symbol.
     """
-    start = int(vocab.encode(symbol)[0])
-    prefix = vocab.symbols[: start + 1]
-    return continue_text(model, vocab, framing, prefix, len(prefix) + steps)[start:]
+    return continue_text(model, vocab, framing, prefix, len(prefix) + steps)[len(prefix) - 1:]
+
+
+def from_zero(
+    model: keras.Model, vocab: Vocabulary, framing: Framing, symbols: str | None = None
+) -> str:
+    """The answer to each of ``symbols`` (default: all) fed alone from a zero state."""
+    if framing.min_context != 1:
+        raise InputError("from_zero needs a framing that accepts a single symbol")
+    symbols = vocab.symbols if symbols is None else symbols
+    return "".join(cold_start(model, vocab, framing, s, steps=1)[1] for s in symbols)
 
 
 def transitions(text: str) -> str:
@@ -157,12 +176,12 @@ def state_trajectory(
     """
     layers = stateful_layers(model)
     if not layers:
-        raise ValueError("state_trajectory needs a model with a stateful layer")
+        raise InputError("state_trajectory needs a model with a stateful layer")
     vocab.encode(text)
     reset_states(model)
     rows = []
     try:
-        for i in range(framing.window, len(text) + 1):
+        for i in range(framing.min_context, len(text) + 1):
             _predict_next(model, framing.context(vocab, text[:i]))
             rows.append(np.concatenate([np.asarray(s)[0] for s in layers[0].states]))
     finally:

@@ -1,20 +1,35 @@
-"""Builders for the book's plain Keras 3 models.
+"""Builders for the book's plain Keras 3 models, and tools for stateful ones.
 
-The notebooks define their models inline so readers can see them; these
-builders produce the same models for the CLI, the sweeps and the tests.
+The notebooks write their models out in plain Keras so readers see them;
+each chapter then checks (with :func:`architecture_differences`) that its
+model is the one these builders make for the CLI, the sweeps and the tests.
 """
 
 from __future__ import annotations
 
-import keras
+from ._backend import keras
+from .errors import InputError, check_choice, check_int
 
-from ._validate import check_int
+
+@keras.saving.register_keras_serializable(package="alphalstm")
+def keras2_hard_sigmoid(x):
+    """Keras 2's ``hard_sigmoid``: ``clip(0.2 x + 0.5, 0, 1)``.
+
+    Keras up to 2.2 used it as the LSTM's default recurrent activation.
+    Keras 3's own ``hard_sigmoid`` is ``relu6(x + 3) / 6``, slope 1/6.
+    """
+    return keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)
 
 
-def compile_for_alphabet(model: keras.Model) -> keras.Model:
+def _recurrent_activation(name: str):
+    check_choice("recurrent_activation", name, ("sigmoid", "keras2_hard_sigmoid"))
+    return keras2_hard_sigmoid if name == "keras2_hard_sigmoid" else "sigmoid"
+
+
+def compile_model(model: keras.Model, adam_epsilon: float = 1e-7) -> keras.Model:
     """Compile as the original tutorial does: Adam, cross-entropy, accuracy."""
     model.compile(
-        optimizer=keras.optimizers.Adam(),
+        optimizer=keras.optimizers.Adam(epsilon=adam_epsilon),
         loss="categorical_crossentropy",
         metrics=["accuracy"],
     )
@@ -22,32 +37,50 @@ def compile_for_alphabet(model: keras.Model) -> keras.Model:
 
 
 def stateless_lstm(
-    sample_shape: tuple[int, int], units: int, n_symbols: int
+    sample_shape: tuple[int, int],
+    units: int,
+    n_symbols: int,
+    recurrent_activation: str = "sigmoid",
+    adam_epsilon: float = 1e-7,
 ) -> keras.Model:
-    """``LSTM(units)`` then a softmax ``Dense``; any batch size."""
+    """``LSTM(units)`` then a softmax ``Dense``; any batch size, zero state per sample."""
     check_int("units", units)
     check_int("n_symbols", n_symbols)
     inputs = keras.Input(shape=sample_shape)
-    hidden = keras.layers.LSTM(units, name="lstm")(inputs)
-    outputs = keras.layers.Dense(n_symbols, activation="softmax", name="softmax")(
-        hidden
-    )
-    return compile_for_alphabet(keras.Model(inputs, outputs, name="stateless_lstm"))
+    hidden = keras.layers.LSTM(
+        units, recurrent_activation=_recurrent_activation(recurrent_activation), name="lstm"
+    )(inputs)
+    outputs = keras.layers.Dense(n_symbols, activation="softmax")(hidden)
+    return compile_model(keras.Model(inputs, outputs), adam_epsilon)
 
 
 def stateful_lstm(
-    batch_size: int, sample_shape: tuple[int, int], units: int, n_symbols: int
+    batch_size: int,
+    sample_shape: tuple[int, int],
+    units: int,
+    n_symbols: int,
+    return_sequences: bool = False,
+    recurrent_activation: str = "sigmoid",
+    adam_epsilon: float = 1e-7,
 ) -> keras.Model:
-    """``LSTM(units, stateful=True)`` with a fixed batch, then softmax ``Dense``."""
+    """``LSTM(units, stateful=True)`` with a fixed batch, then a softmax ``Dense``.
+
+    With ``return_sequences=True`` the softmax is applied at every time step,
+    so a sample of T steps carries T targets.
+    """
     check_int("batch_size", batch_size)
     check_int("units", units)
     check_int("n_symbols", n_symbols)
     inputs = keras.Input(batch_shape=(batch_size, *sample_shape))
-    hidden = keras.layers.LSTM(units, stateful=True, name="lstm")(inputs)
-    outputs = keras.layers.Dense(n_symbols, activation="softmax", name="softmax")(
-        hidden
-    )
-    return compile_for_alphabet(keras.Model(inputs, outputs, name="stateful_lstm"))
+    hidden = keras.layers.LSTM(
+        units,
+        stateful=True,
+        return_sequences=return_sequences,
+        recurrent_activation=_recurrent_activation(recurrent_activation),
+        name="lstm",
+    )(inputs)
+    outputs = keras.layers.Dense(n_symbols, activation="softmax")(hidden)
+    return compile_model(keras.Model(inputs, outputs), adam_epsilon)
 
 
 def stateful_layers(model: keras.Model) -> list[keras.layers.Layer]:
@@ -78,17 +111,17 @@ def copy_weights(source: keras.Model, target: keras.Model) -> keras.Model:
     """Copy every trained weight of ``source`` into ``target``.
 
     The two must have the same layers with the same weight shapes (the batch
-    size may differ); otherwise a ValueError names the first mismatch.
+    size may differ); otherwise an InputError names the first mismatch.
     """
     src, dst = _weight_signature(source), _weight_signature(target)
     if len(src) != len(dst):
-        raise ValueError(
+        raise InputError(
             f"cannot copy weights: source has {len(src)} layers with weights, "
             f"target has {len(dst)}"
         )
     for i, ((s_name, s_shapes), (d_name, d_shapes)) in enumerate(zip(src, dst)):
         if s_name != d_name or s_shapes != d_shapes:
-            raise ValueError(
+            raise InputError(
                 f"cannot copy weights: layer {i} is {s_name} {s_shapes} in the source "
                 f"but {d_name} {d_shapes} in the target"
             )
@@ -96,16 +129,67 @@ def copy_weights(source: keras.Model, target: keras.Model) -> keras.Model:
     return target
 
 
-def with_batch_size(model: keras.Model, batch_size: int) -> keras.Model:
-    """A copy of ``model`` built for ``batch_size``, with the same trained weights.
+def with_batch_size(
+    model: keras.Model, batch_size: int, steps: int | None = None
+) -> keras.Model:
+    """A copy of ``model`` built for ``batch_size`` (and ``steps`` time steps),
+    with the same trained weights and a zero state.
 
     The standard way to predict one step at a time with a stateful model that
-    was trained on larger batches.
+    was trained on larger batches or longer samples.
     """
     check_int("batch_size", batch_size)
     shape = tuple(model.inputs[0].shape[1:])
+    if steps is not None:
+        shape = (check_int("steps", steps), *shape[1:])
     inputs = keras.Input(batch_shape=(batch_size, *shape))
     twin = keras.models.clone_model(model, input_tensors=inputs)
     copy_weights(model, twin)
     reset_states(twin)
-    return compile_for_alphabet(twin)
+    epsilon = model.optimizer.get_config()["epsilon"] if model.optimizer else 1e-7
+    compile_model(twin, epsilon)
+    return twin
+
+
+def _layer_configs(model: keras.Model) -> list[tuple[str, dict]]:
+    out = []
+    for layer in model.layers:
+        config = dict(layer.get_config())
+        config.pop("name", None)
+        out.append((type(layer).__name__, config))
+    return out
+
+
+def _compile_summary(model: keras.Model) -> dict:
+    if model.optimizer is None:
+        return {}
+    optimizer = dict(model.optimizer.get_config())
+    optimizer.pop("name", None)
+    return {"optimizer": (type(model.optimizer).__name__, optimizer), "loss": model.loss}
+
+
+def architecture_differences(a: keras.Model, b: keras.Model) -> list[str]:
+    """Every way in which two models differ in structure or compilation.
+
+    Compares each layer's class and configuration (names aside), the weight
+    shapes, and the optimizer and loss. An empty list means: the same model,
+    up to the values of its weights.
+    """
+    diffs = []
+    la, lb = _layer_configs(a), _layer_configs(b)
+    if len(la) != len(lb):
+        diffs.append(f"{len(la)} layers against {len(lb)}")
+    for i, ((ta, ca), (tb, cb)) in enumerate(zip(la, lb)):
+        if ta != tb:
+            diffs.append(f"layer {i}: {ta} against {tb}")
+            continue
+        for key in sorted(set(ca) | set(cb)):
+            if ca.get(key) != cb.get(key):
+                diffs.append(f"layer {i} ({ta}) {key}: {ca.get(key)!r} against {cb.get(key)!r}")
+    if _weight_signature(a) != _weight_signature(b):
+        diffs.append("weight shapes differ")
+    ca, cb = _compile_summary(a), _compile_summary(b)
+    for key in sorted(set(ca) | set(cb)):
+        if ca.get(key) != cb.get(key):
+            diffs.append(f"compile {key}: {ca.get(key)!r} against {cb.get(key)!r}")
+    return diffs

@@ -1,17 +1,17 @@
-"""Figures: training curves and the softmax output as a heatmap."""
+"""Figures: training curves, the softmax as a heatmap, seeds, state maps."""
 
 from __future__ import annotations
 
-import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ._backend import keras
 from .data import Framing, Vocabulary
 from .evaluate import probabilities
 from .training import History
 
 
-def training_curves(history: History, title: str = "", original_epochs: int | None = None):
+def training_curves(history: History, title: str = ""):
     """Loss and training accuracy per epoch, side by side. Returns the figure."""
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(8, 2.8), dpi=100)
     epochs = np.arange(1, history.epochs + 1)
@@ -24,8 +24,6 @@ def training_curves(history: History, title: str = "", original_epochs: int | No
     ax_acc.set_ylim(-0.02, 1.02)
     for ax in (ax_loss, ax_acc):
         ax.grid(alpha=0.3)
-        if original_epochs:
-            ax.axvline(original_epochs, color="grey", linestyle=":", linewidth=1)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -33,20 +31,21 @@ def training_curves(history: History, title: str = "", original_epochs: int | No
 
 
 def softmax_heatmap(
-    model: keras.Model, vocab: Vocabulary, framing: Framing, title: str = ""
+    model: keras.Model, vocab: Vocabulary, framing: Framing, text: str, title: str = ""
 ):
-    """The predicted distribution for every training input, one row each."""
-    X, y = framing.dataset(vocab)
-    probs = probabilities(model, X)
-    k = framing.window
-    labels = [vocab.symbols[i : i + k] for i in range(len(X))]
-    fig, ax = plt.subplots(figsize=(6.5, 5.5), dpi=100)
+    """The predicted distribution for every context of ``text``, one row each.
+
+    The outlined square in each row marks the right answer.
+    """
+    X, y = framing.dataset(vocab, text)
+    probs = probabilities(model, X).reshape(len(X), -1)
+    labels = framing.contexts(text)
+    fig, ax = plt.subplots(figsize=(6.5, max(3.0, 0.21 * len(X) + 1.0)), dpi=100)
     image = ax.imshow(probs, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
     ax.set_xticks(range(len(vocab)), list(vocab.symbols), fontsize=7)
     ax.set_yticks(range(len(labels)), labels, fontsize=7)
     ax.set_xlabel("predicted next symbol")
-    ax.set_ylabel("input")
-    # Mark the correct answer of each row.
+    ax.set_ylabel("input (context)")
     ax.scatter(np.argmax(y, axis=-1), range(len(X)), marker="s", s=30,
                facecolors="none", edgecolors="white", linewidths=0.8)
     fig.colorbar(image, ax=ax, label="softmax probability")
@@ -56,26 +55,50 @@ def softmax_heatmap(
     return fig
 
 
-def seed_accuracies(rows: list[dict], claim: float, original: float | None = None,
-                    title: str = ""):
-    """Accuracy of each seed of a stored sweep, with the claim and the original's number."""
-    seeds = [r["seed"] for r in rows]
-    accs = [r["accuracy"] for r in rows]
-    fig, ax = plt.subplots(figsize=(6, 2.6), dpi=100)
-    colors = ["tab:green" if a >= claim else "tab:red" for a in accs]
-    ax.scatter(seeds, accs, c=colors, zorder=3, label="this book, one run per seed")
+def seed_accuracies(
+    rows: list[dict],
+    claim: float,
+    calibration: tuple[int, ...],
+    reference: tuple[str, float] | None = None,
+    ceiling: tuple[str, float] | None = None,
+    live: tuple[int, float] | None = None,
+    title: str = "",
+    key: str = "accuracy",
+):
+    """One dot per stored seed: calibration seeds hollow, held-out seeds filled.
+
+    ``claim`` is the threshold set from the calibration seeds; ``reference``
+    a labelled number to compare with (the original tutorial's); ``ceiling``
+    a labelled bound no model of this kind can beat; ``live`` the chapter's
+    own run (seed, accuracy), drawn as a star.
+    """
+    fig, ax = plt.subplots(figsize=(6.5, 2.8), dpi=100)
+    cal = [r for r in rows if r["seed"] in calibration]
+    held = [r for r in rows if r["seed"] not in calibration]
+    ax.scatter([r["seed"] for r in cal], [r[key] for r in cal], facecolors="none",
+               edgecolors="tab:blue", zorder=3, label="calibration seeds (set the threshold)")
+    ax.scatter([r["seed"] for r in held], [r[key] for r in held], color="tab:blue",
+               zorder=3, label="held-out seeds (verify it)")
     ax.axhline(claim, color="tab:green", linestyle="--", linewidth=1,
-               label=f"checked threshold {claim:.2f}")
-    if original is not None:
-        ax.axhline(original, color="tab:orange", linestyle=":", linewidth=1.5,
-                   label=f"original tutorial {original:.2%}")
-    ax.set_xticks(seeds)
+               label=f"threshold {claim:.2%}")
+    values = [r[key] for r in rows] + [claim]
+    if reference is not None:
+        ax.axhline(reference[1], color="tab:orange", linestyle=":", linewidth=1.5,
+                   label=reference[0])
+        values.append(reference[1])
+    if ceiling is not None:
+        ax.axhline(ceiling[1], color="tab:red", linestyle="-.", linewidth=1.2,
+                   label=ceiling[0])
+        values.append(ceiling[1])
+    if live is not None:
+        ax.scatter([max(r["seed"] for r in rows) + 2], [live[1]], marker="*", s=90,
+                   color="tab:purple", zorder=4, label=f"this page's run (seed {live[0]})")
+        values.append(live[1])
     ax.set_xlabel("seed")
-    ax.set_ylabel("accuracy")
-    low = min(accs + [claim] + ([original] if original is not None else []))
-    ax.set_ylim(max(0.0, low - 0.08), 1.03)
+    ax.set_ylabel(key.replace("_", " "))
+    ax.set_ylim(max(0.0, min(values) - 0.08), 1.03)
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize=7)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=7)
     if title:
         ax.set_title(title)
     fig.tight_layout()

@@ -1,10 +1,20 @@
-"""Training: the textbook loop, a reset callback, and a fast compiled trainer.
+"""Training: the textbook loop, Keras' reset callback, and a compiled loop.
 
-The fast trainer performs the same updates as Keras' own ``fit`` (same
-batches in the same order, the same loss, the same Adam step, stateful
-layers reset at the start of every epoch) but runs many epochs inside one
-XLA-compiled ``tf.function``, which removes ``fit``'s per-batch overhead.
-``tests/test_training.py`` checks that both give the same weights.
+Three ways to train, from the most familiar to the fastest:
+
+* :func:`textbook_fit` is the original tutorial's loop: ``fit`` one epoch
+  with ``shuffle=False``, reset the state, repeat.
+* :class:`ResetStateEachEpoch` does the same inside one ``fit`` call: Keras'
+  own idiom, a callback.
+* :class:`CompiledLoop` (and :func:`train_compiled`) runs whole epochs
+  inside one XLA-compiled TensorFlow function. On unshuffled data it makes
+  the same updates as the two above (``tests/test_training.py`` compares the
+  weights and ``optimizer.iterations`` on every unshuffled recipe). With
+  ``shuffle=True`` it draws its own permutation each epoch (NumPy, seeded),
+  so it is not comparable update for update with ``fit``'s own shuffling.
+  It computes the compiled loss with ``model.compute_loss`` (which includes
+  ``model.losses``), reports loss and accuracy per epoch from the same
+  forward pass as each update, and does not update the compiled metrics.
 """
 
 from __future__ import annotations
@@ -14,11 +24,10 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-import keras
 import numpy as np
-import tensorflow as tf
 
-from ._validate import check_int
+from ._backend import keras, tf
+from .errors import InputError, check_int
 from .models import fixed_batch_size, reset_states, stateful_layers
 
 
@@ -31,16 +40,20 @@ def set_seed(seed: int) -> None:
 
 @dataclass
 class History:
-    """Per-epoch training loss and accuracy, plus what it cost."""
+    """Per-epoch training loss and accuracy, plus what the run cost."""
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
-    updates: int = 0
+    updates: int = 0  # optimizer steps taken, read from model.optimizer.iterations
     seconds: float = 0.0
 
     @property
     def epochs(self) -> int:
         return len(self.loss)
+
+    def first_perfect_epoch(self) -> int | None:
+        """The first epoch whose training accuracy was 100 %, counting from 1."""
+        return next((i + 1 for i, a in enumerate(self.accuracy) if a >= 1.0), None)
 
 
 class ResetStateEachEpoch(keras.callbacks.Callback):
@@ -55,31 +68,36 @@ def updates_per_epoch(n_samples: int, batch_size: int) -> int:
     return -(-n_samples // batch_size)
 
 
-def _check_data(model: keras.Model, X, y, batch_size: int) -> None:
+def _iterations(model: keras.Model) -> int:
+    return int(model.optimizer.iterations.numpy())
+
+
+def check_data(model: keras.Model, X, y, batch_size: int) -> None:
+    """Refuse data that a model, or a batch size, cannot train on."""
     check_int("batch_size", batch_size)
     if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} samples but y has {len(y)}")
+        raise InputError(f"X has {len(X)} samples but y has {len(y)}")
     if len(X) == 0:
-        raise ValueError("cannot train on an empty dataset")
+        raise InputError("cannot train on an empty dataset")
     fixed = fixed_batch_size(model)
     if fixed is not None:
         if batch_size != fixed:
-            raise ValueError(
+            raise InputError(
                 f"this model was built for batch size {fixed}; got batch_size={batch_size}"
             )
         if len(X) % fixed:
-            raise ValueError(
+            raise InputError(
                 f"{len(X)} samples cannot be split into full batches of {fixed}; "
                 "a model with a fixed batch size needs a multiple of it"
             )
 
 
-def textbook_fit(
-    model: keras.Model, X, y, epochs: int, batch_size: int = 1
-) -> History:
-    """The original recipe's loop: ``fit`` one epoch, no shuffle, reset state."""
-    _check_data(model, X, y, batch_size)
+def textbook_fit(model: keras.Model, X, y, epochs: int, batch_size: int = 1) -> History:
+    """The original recipe's loop: ``fit`` one epoch, no shuffle, reset the state."""
+    check_int("epochs", epochs)
+    check_data(model, X, y, batch_size)
     history = History()
+    before = _iterations(model)
     start = time.perf_counter()
     for _ in range(epochs):
         logs = model.fit(
@@ -88,18 +106,17 @@ def textbook_fit(
         reset_states(model)
         history.loss.append(float(logs["loss"][0]))
         history.accuracy.append(float(logs["accuracy"][0]))
-    history.updates = epochs * updates_per_epoch(len(X), batch_size)
     history.seconds = time.perf_counter() - start
+    history.updates = _iterations(model) - before
     return history
 
 
 @contextlib.contextmanager
-def _unrolled_recurrence(model: keras.Model, max_steps: int = 16):
-    """Trace short, fixed-length recurrent layers unrolled.
+def _unrolled_recurrence(model: keras.Model, max_steps: int):
+    """Trace recurrent layers of at most ``max_steps`` steps unrolled.
 
     The arithmetic is the same; XLA compiles a straight line of a few steps
-    faster than a nested ``while`` loop (measured: about 0.5 s less on the
-    stateful chapter). The layers' own ``unroll`` setting is restored.
+    faster than a ``while`` loop. The layers' own ``unroll`` setting is restored.
     """
     steps = model.inputs[0].shape[1]
     layers = [
@@ -149,19 +166,15 @@ class _Progress:
             print(file=sys.stderr)
 
 
-def _loss_function(model: keras.Model):
-    loss = keras.losses.get(model.loss)
-    if isinstance(loss, keras.losses.Loss):
-        return loss
-    return lambda y_true, y_pred: tf.reduce_mean(loss(y_true, y_pred))
+class CompiledLoop:
+    """Train ``model`` on (X, y) with ``chunk`` epochs per call of one compiled function.
 
-
-class FastTrainer:
-    """Train ``model`` on (X, y) with many epochs per compiled call.
-
-    Parameters mirror ``model.fit``: ``batch_size``; ``shuffle`` (a fresh
-    permutation each epoch, drawn from ``seed``); and ``reset_each_epoch``,
-    which defaults to True when the model has stateful layers.
+    Arguments mirror ``model.fit``: ``batch_size`` (the last batch of an
+    epoch may be partial, as in ``fit``); ``shuffle`` (a fresh permutation
+    each epoch, drawn on the host from ``seed`` and the epoch number); and
+    ``reset_each_epoch``, which zeroes every stateful layer at the start of
+    each epoch, as :class:`ResetStateEachEpoch` does. Recurrences of at most
+    ``unroll_up_to`` steps are traced unrolled (0 turns this off).
     """
 
     def __init__(
@@ -171,32 +184,41 @@ class FastTrainer:
         y,
         batch_size: int = 1,
         shuffle: bool = False,
-        reset_each_epoch: bool | None = None,
+        reset_each_epoch: bool = False,
         seed: int = 0,
         chunk: int = 100,
-        jit_compile: bool = True,
+        unroll_up_to: int = 16,
     ) -> None:
-        _check_data(model, X, y, batch_size)
+        check_data(model, X, y, batch_size)
+        check_int("seed", seed, minimum=0)
+        check_int("chunk", chunk)
+        check_int("unroll_up_to", unroll_up_to, minimum=0)
         if model.optimizer is None:
-            raise ValueError("compile the model (optimizer and loss) before training")
+            raise InputError("compile the model (optimizer and loss) before training")
         self.model = model
         self.batch_size = batch_size
         self.n = len(X)
         self.chunk = chunk
         self.seed = seed
         self.shuffle = bool(shuffle)
-        if reset_each_epoch is None:
-            reset_each_epoch = bool(stateful_layers(model))
-        self.reset_each_epoch = reset_each_epoch
+        self.reset_each_epoch = bool(reset_each_epoch)
+        self.unroll_up_to = unroll_up_to
         self._X = tf.constant(np.asarray(X, dtype=np.float32))
         self._y = tf.constant(np.asarray(y, dtype=np.float32))
-        self._loss = _loss_function(model)
+        self._targets_per_sample = int(np.prod(self._y.shape[1:-1], dtype=np.int64))
         self._states = [s for layer in stateful_layers(model) for s in layer.states]
         model.optimizer.build(model.trainable_variables)
+        self._build_loss()
         self._epochs_done = 0
-        self._run = tf.function(
-            self._run_epochs, jit_compile=jit_compile, autograph=False
-        )
+        self._run = tf.function(self._run_epochs, jit_compile=True, autograph=False)
+
+    def _build_loss(self) -> None:
+        """Let Keras build its compiled loss once, outside the traced function."""
+        saved = [s.numpy() for s in self._states]
+        xb, yb = self._X[: self.batch_size], self._y[: self.batch_size]
+        self.model.compute_loss(xb, yb, self.model(xb, training=False), training=True)
+        for state, value in zip(self._states, saved):
+            state.assign(value)
 
     @property
     def updates_per_epoch(self) -> int:
@@ -208,7 +230,7 @@ class FastTrainer:
         yb = tf.gather(self._y, idx)
         with tf.GradientTape() as tape:
             y_pred = model(xb, training=True)
-            loss = self._loss(yb, y_pred)
+            loss = model.compute_loss(xb, yb, y_pred, training=True)
         grads = tape.gradient(loss, tvars)
         model.optimizer.apply(grads, tvars)
         hits = tf.reduce_sum(
@@ -236,7 +258,7 @@ class FastTrainer:
             loss, hits = self._step(order[full * bs :])
             loss_sum += loss
             hit_sum += hits
-        return loss_sum / n, hit_sum / n
+        return loss_sum / n, hit_sum / (n * self._targets_per_sample)
 
     def _run_epochs(self, n_epochs, orders):
         def epoch(e, losses, accs):
@@ -250,11 +272,12 @@ class FastTrainer:
         )
         return losses, accs
 
-    def _orders(self, first_epoch: int, count: int) -> np.ndarray:
-        """Sample order of each epoch: fixed, or a permutation seeded per epoch.
+    def orders(self, first_epoch: int, count: int) -> np.ndarray:
+        """The sample order of epochs ``first_epoch .. first_epoch + count - 1``.
 
-        Permutations are drawn on the host (NumPy, seeded by ``seed`` and the
-        epoch number) so that sorting stays out of the compiled graph.
+        Unshuffled: 0, 1, ..., n-1 every epoch. Shuffled: a permutation per
+        epoch from ``numpy.random.default_rng((seed, epoch))``, drawn on the
+        host so that sorting stays out of the compiled graph.
         """
         orders = np.tile(np.arange(self.n, dtype=np.int32), (self.chunk, 1))
         if self.shuffle:
@@ -264,20 +287,21 @@ class FastTrainer:
         return orders
 
     def fit(self, epochs: int, progress: bool | None = None) -> History:
-        """Train for ``epochs`` epochs; show a live line on long runs."""
+        """Train for ``epochs`` epochs; show a live line on long interactive runs."""
         check_int("epochs", epochs)
         if progress is None:
             progress = (sys.stderr.isatty() or _in_jupyter()) and epochs > self.chunk
         bar = _Progress() if progress else None
         history = History()
+        before = _iterations(self.model)
         start = time.perf_counter()
         done = 0
         while done < epochs:
             n = min(self.chunk, epochs - done)
-            with _unrolled_recurrence(self.model):
+            with _unrolled_recurrence(self.model, self.unroll_up_to):
                 losses, accs = self._run(
                     tf.constant(n, tf.int32),
-                    tf.constant(self._orders(self._epochs_done, n)),
+                    tf.constant(self.orders(self._epochs_done, n)),
                 )
             history.loss += [float(v) for v in losses.numpy()[:n]]
             history.accuracy += [float(v) for v in accs.numpy()[:n]]
@@ -290,32 +314,25 @@ class FastTrainer:
                 )
         if bar:
             bar.close()
-        if self.reset_each_epoch:
-            reset_states(self.model)
-        history.updates = epochs * self.updates_per_epoch
         history.seconds = time.perf_counter() - start
+        history.updates = _iterations(self.model) - before
         return history
 
 
-def train(
+def train_compiled(
     model: keras.Model,
     X,
     y,
     epochs: int,
     batch_size: int = 1,
     shuffle: bool = False,
-    reset_each_epoch: bool | None = None,
+    reset_each_epoch: bool = False,
     seed: int = 0,
     progress: bool | None = None,
 ) -> History:
-    """Train with :class:`FastTrainer` in one call; returns the history."""
-    trainer = FastTrainer(
-        model,
-        X,
-        y,
-        batch_size=batch_size,
-        shuffle=shuffle,
-        reset_each_epoch=reset_each_epoch,
-        seed=seed,
+    """Train with a :class:`CompiledLoop` in one call; returns the history."""
+    loop = CompiledLoop(
+        model, X, y, batch_size=batch_size, shuffle=shuffle,
+        reset_each_epoch=reset_each_epoch, seed=seed,
     )
-    return trainer.fit(epochs, progress=progress)
+    return loop.fit(epochs, progress=progress)

@@ -1,30 +1,49 @@
-"""Shared fixtures. Importing alphalstm first keeps TensorFlow quiet."""
+"""Shared fixtures and the test tiers.
+
+Tiers (pytest markers, registered in pyproject.toml):
+
+* ``unit``: no training, a few seconds in all (``pytest -m unit``);
+* ``slow``: trains models or builds the book;
+* ``notebook``: the chapters, executed by nbval (set on every .ipynb item);
+* ``browser``: the rendered book in headless Chromium.
+"""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+# TensorFlow reads these when it is first imported: keep its start-up notices
+# out of the test output (the package itself sets nothing).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-import alphalstm  # noqa: E402,F401
 import pytest  # noqa: E402
 import yaml  # noqa: E402
 
-from alphalstm import data, recipes  # noqa: E402
-
 ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "notebooks" / "data"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if str(item.fspath).endswith(".ipynb"):
+            item.add_marker(pytest.mark.notebook)
 
 
 @pytest.fixture(scope="session")
 def vocab():
+    from alphalstm import data
+
     return data.Vocabulary()
 
 
 @pytest.fixture(scope="session")
 def stateful_run():
-    """The stateful chapter's recipe trained once (about 2 s)."""
-    return recipes.run(recipes.get("stateful"), seed=7)
+    """The stateful chapter's recipe trained once on seed 7 (about 2 s)."""
+    from alphalstm import recipes, runs
+
+    return runs.run(recipes.get("stateful"), seed=7)
 
 
 def toc_pages() -> list[str]:

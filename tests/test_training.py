@@ -1,111 +1,141 @@
-"""The fast trainer must make the same updates as Keras' own fit."""
+"""The compiled loop against Keras' own training, update for update."""
 
 import numpy as np
 import pytest
 
-import alphalstm
-from alphalstm import data, models, training
+from alphalstm import models, recipes, runs, training
+from alphalstm.errors import InputError
 
 TOL = 1e-5  # float32 round-off after a few dozen Adam steps
-
-
-def _twins(build):
-    alphalstm.set_seed(3)
-    a = build()
-    b = build()
-    b.set_weights(a.get_weights())
-    return a, b
 
 
 def _max_gap(a, b):
     return max(float(np.max(np.abs(x - y))) for x, y in zip(a.get_weights(), b.get_weights()))
 
 
-def test_stateful_trainer_equals_textbook_loop(vocab):
-    X, y = data.one_char().dataset(vocab)
-    fast, slow = _twins(lambda: models.stateful_lstm(1, (1, 1), 16, 26))
-    h_fast = training.train(fast, X, y, epochs=4, batch_size=1)
-    h_slow = training.textbook_fit(slow, X, y, epochs=4, batch_size=1)
-    assert _max_gap(fast, slow) < TOL
-    np.testing.assert_allclose(h_fast.loss, h_slow.loss, rtol=1e-5)
-    np.testing.assert_allclose(h_fast.accuracy, h_slow.accuracy)
-    assert h_fast.updates == h_slow.updates == 100
+def _unshuffled(name):
+    recipe = recipes.get(name)
+    return recipe if recipe.stateful else recipes.customise(recipe, shuffle=False)
 
 
-def test_reset_matters(vocab):
-    """Without the per-epoch reset the weights differ: the test can fail."""
-    X, y = data.one_char().dataset(vocab)
-    fast, slow = _twins(lambda: models.stateful_lstm(1, (1, 1), 16, 26))
-    training.train(fast, X, y, epochs=3, reset_each_epoch=False)
-    training.textbook_fit(slow, X, y, epochs=3)
-    assert _max_gap(fast, slow) > 1e-4
+def _twins(recipe, n_samples=60):
+    """Data and two models with the same initial weights for ``recipe``."""
+    vocab, X, y, first = runs.prepare(recipe, seed=3)
+    if recipe.pieces is not None:  # 1,000 pieces: a slice is enough to compare
+        X, y = X[:n_samples], y[:n_samples]
+        first = runs.build(recipe, vocab, len(X))
+    second = runs.build(recipe, vocab, len(X))
+    second.set_weights(first.get_weights())
+    return X, y, first, second
 
 
-def test_stateless_trainer_equals_fit_with_partial_batch(vocab):
-    X, y = data.window_as_timesteps(3).dataset(vocab)  # 23 samples: 5 batches of 4 + 3
-    fast, slow = _twins(lambda: models.stateless_lstm((3, 1), 8, 26))
-    h_fast = training.train(fast, X, y, epochs=3, batch_size=4)
-    logs = slow.fit(X, y, epochs=3, batch_size=4, shuffle=False, verbose=0).history
-    assert _max_gap(fast, slow) < TOL
-    np.testing.assert_allclose(h_fast.loss, logs["loss"], rtol=1e-5)
-    assert h_fast.updates == 18
+@pytest.mark.slow
+@pytest.mark.parametrize("name", recipes.CHAPTERS)
+@pytest.mark.parametrize("unroll_up_to", [16, 0], ids=["unrolled", "while-loop"])
+def test_compiled_loop_equals_fit(name, unroll_up_to):
+    """Every recipe, unshuffled: the same weights and the same number of updates as fit
+    (with ResetStateEachEpoch for stateful recipes)."""
+    recipe = _unshuffled(name)
+    X, y, compiled, keras_fit = _twins(recipe)
+    bs = recipe.resolved_batch_size(len(X))
+    loop = training.CompiledLoop(compiled, X, y, batch_size=bs,
+                                 reset_each_epoch=recipe.stateful, unroll_up_to=unroll_up_to)
+    history = loop.fit(3)
+    callbacks = [training.ResetStateEachEpoch()] if recipe.stateful else []
+    logs = keras_fit.fit(X, y, epochs=3, batch_size=bs, shuffle=False, verbose=0,
+                         callbacks=callbacks).history
+    assert _max_gap(compiled, keras_fit) < TOL
+    assert int(compiled.optimizer.iterations) == int(keras_fit.optimizer.iterations)
+    assert history.updates == int(keras_fit.optimizer.iterations)
+    np.testing.assert_allclose(history.loss, logs["loss"], rtol=1e-4)
 
 
-def test_full_batch_trainer_equals_fit(vocab):
-    X, y = data.one_char().dataset(vocab)
-    fast, slow = _twins(lambda: models.stateless_lstm((1, 1), 16, 26))
-    training.train(fast, X, y, epochs=20, batch_size=25)
-    slow.fit(X, y, epochs=20, batch_size=25, shuffle=False, verbose=0)
-    assert _max_gap(fast, slow) < TOL
+@pytest.mark.slow
+def test_compiled_loop_equals_textbook_loop():
+    recipe = recipes.get("stateful")
+    X, y, compiled, textbook = _twins(recipe)
+    h_compiled = training.train_compiled(compiled, X, y, epochs=4, reset_each_epoch=True)
+    h_textbook = training.textbook_fit(textbook, X, y, epochs=4)
+    assert _max_gap(compiled, textbook) < TOL
+    np.testing.assert_allclose(h_compiled.loss, h_textbook.loss, rtol=1e-5)
+    np.testing.assert_allclose(h_compiled.accuracy, h_textbook.accuracy)
+    assert h_compiled.updates == h_textbook.updates == 4 * len(X)
 
 
-def test_reset_callback_equals_textbook_loop(vocab):
-    X, y = data.one_char().dataset(vocab)
-    cb, slow = _twins(lambda: models.stateful_lstm(1, (1, 1), 8, 26))
-    cb.fit(X, y, epochs=3, batch_size=1, shuffle=False, verbose=0,
-           callbacks=[training.ResetStateEachEpoch()])
-    training.textbook_fit(slow, X, y, epochs=3)
-    assert _max_gap(cb, slow) < TOL
+@pytest.mark.slow
+def test_without_the_reset_the_weights_differ():
+    """The control: drop the per-epoch reset and the comparison fails."""
+    recipe = recipes.get("stateful")
+    X, y, compiled, textbook = _twins(recipe)
+    training.train_compiled(compiled, X, y, epochs=3, reset_each_epoch=False)
+    training.textbook_fit(textbook, X, y, epochs=3)
+    assert _max_gap(compiled, textbook) > 1e-4
 
 
-def test_shuffle_is_seeded_and_changes_the_order(vocab):
-    X, y = data.one_char().dataset(vocab)
-    a, b = _twins(lambda: models.stateless_lstm((1, 1), 8, 26))
-    c, d = _twins(lambda: models.stateless_lstm((1, 1), 8, 26))
-    training.train(a, X, y, epochs=2, batch_size=5, shuffle=True, seed=1)
-    training.train(b, X, y, epochs=2, batch_size=5, shuffle=True, seed=1)
-    training.train(c, X, y, epochs=2, batch_size=5, shuffle=False)
-    assert _max_gap(a, b) == 0.0
-    assert _max_gap(a, c) > 1e-6
-    del d
-
-
-def test_training_in_chunks_is_one_run(vocab):
-    X, y = data.one_char().dataset(vocab)
-    a, b = _twins(lambda: models.stateful_lstm(1, (1, 1), 8, 26))
-    training.FastTrainer(a, X, y, chunk=2).fit(5)
-    training.FastTrainer(b, X, y, chunk=10).fit(5)
+@pytest.mark.slow
+def test_training_in_chunks_is_one_run():
+    recipe = recipes.get("stateful")
+    X, y, a, b = _twins(recipe)
+    training.CompiledLoop(a, X, y, reset_each_epoch=True, chunk=2).fit(5)
+    training.CompiledLoop(b, X, y, reset_each_epoch=True, chunk=10).fit(5)
     assert _max_gap(a, b) < TOL
 
 
-def test_state_is_zero_after_training(vocab):
-    X, y = data.one_char().dataset(vocab)
-    m = models.stateful_lstm(1, (1, 1), 8, 26)
-    training.train(m, X, y, epochs=2)
-    assert all(float(np.abs(np.asarray(s)).sum()) == 0 for s in m.get_layer("lstm").states)
+@pytest.mark.slow
+def test_shuffled_runs_are_seeded_and_differ_from_unshuffled():
+    recipe = recipes.customise(recipes.get("one-char"), units=8)
+    X, y, a, b = _twins(recipe)
+    _, _, c, _ = _twins(recipe)
+    training.train_compiled(a, X, y, epochs=2, batch_size=5, shuffle=True, seed=1)
+    training.train_compiled(b, X, y, epochs=2, batch_size=5, shuffle=True, seed=1)
+    training.train_compiled(c, X, y, epochs=2, batch_size=5, shuffle=False)
+    assert _max_gap(a, b) == 0.0
+    assert _max_gap(a, c) > 1e-6
 
 
-def test_bad_arguments(vocab):
-    X, y = data.one_char().dataset(vocab)
+@pytest.mark.unit
+def test_every_shuffled_epoch_is_a_permutation():
+    recipe = recipes.customise(recipes.get("one-char"), units=4)
+    vocab, X, y, model = runs.prepare(recipe, seed=0)
+    loop = training.CompiledLoop(model, X, y, shuffle=True, seed=5, chunk=20)
+    orders = loop.orders(0, 20)
+    for order in orders:
+        assert sorted(order.tolist()) == list(range(len(X)))
+    assert len({tuple(o) for o in orders}) == 20  # a fresh order every epoch
+    unshuffled = training.CompiledLoop(model, X, y, shuffle=False, chunk=3).orders(0, 3)
+    assert all(o.tolist() == list(range(len(X))) for o in unshuffled)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"chunk": 0}, "chunk must be a positive integer"),
+        ({"seed": -1}, "seed must be a non-negative integer"),
+        ({"batch_size": 0}, "batch_size must be a positive integer"),
+        ({"unroll_up_to": -1}, "unroll_up_to must be a non-negative integer"),
+    ],
+)
+def test_bad_loop_arguments(kwargs, message):
+    recipe = recipes.customise(recipes.get("one-char"), units=4)
+    vocab, X, y, model = runs.prepare(recipe, seed=0)
+    with pytest.raises(InputError, match=message):
+        training.CompiledLoop(model, X, y, **kwargs)
+
+
+@pytest.mark.unit
+def test_bad_data_is_refused(vocab):
+    recipe = recipes.get("stateful")
+    _, X, y, _ = runs.prepare(recipe, seed=0)
     stateful = models.stateful_lstm(2, (1, 1), 4, 26)
-    with pytest.raises(ValueError, match="built for batch size 2; got batch_size=1"):
-        training.train(stateful, X, y, epochs=1, batch_size=1)
-    with pytest.raises(ValueError, match="25 samples cannot be split into full batches of 2"):
-        training.train(stateful, X, y, epochs=1, batch_size=2)
+    with pytest.raises(InputError, match="built for batch size 2; got batch_size=1"):
+        training.train_compiled(stateful, X, y, epochs=1, batch_size=1)
+    with pytest.raises(InputError, match="25 samples cannot be split into full batches of 2"):
+        training.train_compiled(stateful, X, y, epochs=1, batch_size=2)
     free = models.stateless_lstm((1, 1), 4, 26)
-    with pytest.raises(ValueError, match="epochs must be a positive integer"):
-        training.train(free, X, y, epochs=0)
-    with pytest.raises(ValueError, match="X has 25 samples but y has 24"):
-        training.train(free, X, y[:24], epochs=1)
-    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+    with pytest.raises(InputError, match="epochs must be a positive integer"):
+        training.train_compiled(free, X, y, epochs=0)
+    with pytest.raises(InputError, match="X has 25 samples but y has 24"):
+        training.train_compiled(free, X, y[:24], epochs=1)
+    with pytest.raises(InputError, match="seed must be a non-negative integer"):
         training.set_seed(-1)

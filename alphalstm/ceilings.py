@@ -1,0 +1,65 @@
+"""Exact ceilings: the best accuracy any predictor can reach from limited context.
+
+Read a text from its start and predict every symbol after the first. A
+predictor that sees only the last ``k`` symbols (fewer at the very start,
+where fewer exist) cannot tell apart two positions with the same context.
+For each distinct context the best it can do is answer the symbol that most
+often follows it, so the best accuracy over the whole text is
+
+    sum over contexts c of (count of the most frequent next symbol after c)
+    / number of predictions.
+
+No model, stateless or not, trained or not, that sees only ``k`` symbols can
+beat this number on this text. It is computed from the text alone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from fractions import Fraction
+
+from .data import check_text
+from .errors import check_int
+
+
+def best_correct(contexts: list[str], nexts: str) -> int:
+    """How many of the ``nexts`` the best context -> symbol table gets right."""
+    if len(contexts) != len(nexts):
+        raise ValueError(f"{len(contexts)} contexts but {len(nexts)} next symbols")
+    table: dict[str, Counter] = defaultdict(Counter)
+    for context, nxt in zip(contexts, nexts):
+        table[context][nxt] += 1
+    return sum(counts.most_common(1)[0][1] for counts in table.values())
+
+
+def of_samples(contexts: list[str], nexts: str) -> Fraction:
+    """The ceiling over given samples: the best any context -> symbol table can do."""
+    if not nexts:
+        raise ValueError("no samples")
+    return Fraction(best_correct(contexts, nexts), len(nexts))
+
+
+def ceiling(text: str, k: int) -> Fraction:
+    """The best accuracy with the last ``k`` symbols as context, as an exact fraction."""
+    check_text(text)
+    check_int("k", k)
+    contexts = [text[max(0, i - k) : i] for i in range(1, len(text))]
+    return Fraction(best_correct(contexts, text[1:]), len(text) - 1)
+
+
+def ceilings(text: str, max_context: int) -> list[Fraction]:
+    """Ceilings for k = 1 .. ``max_context``."""
+    check_int("max_context", max_context)
+    return [ceiling(text, k) for k in range(1, max_context + 1)]
+
+
+def context_needed(text: str) -> int:
+    """The smallest k whose ceiling is 100 %.
+
+    Always exists: with k = len(text) - 1 every position has its own context.
+    """
+    check_text(text)
+    for k in range(1, len(text)):
+        if ceiling(text, k) == 1:
+            return k
+    raise AssertionError("unreachable: the full prefix identifies every position")
