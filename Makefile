@@ -6,16 +6,20 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+# TensorFlow reads these at import: no start-up notices in outputs or logs.
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: book test lab notebooks sweeps bench clean help
+.PHONY: book test test-unit lab notebooks sweeps bench clean help
 
 help:
 	@echo "make book       build the HTML book into _build/html"
-	@echo "make test       run every test: package, notebooks (nbval), book build"
+	@echo "make test       run every test: package, notebooks (nbval), book build, browser"
+	@echo "make test-unit  the fast tier only (pytest -m unit), in seconds"
 	@echo "make lab        open the notebooks in a local JupyterLab"
 	@echo "make notebooks  re-execute every notebook in place (Restart & Run All)"
-	@echo "make sweeps     retrain every chapter on seeds 0-9 and store the results"
-	@echo "make bench      benchmark the original recipes against the fast trainer"
+	@echo "make sweeps     rerun every stored experiment (about an hour on 2 cores)"
+	@echo "make bench      time fit, Keras' tuned fit and alphalstm on every chapter"
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("python >= 3.11 needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -30,36 +34,34 @@ book: $(STAMP)
 	@echo "Open _build/html/index.html"
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval-lax --durations=5
+	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval-lax --nbval-current-env --durations=8
+
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest tests -m unit -q
 
 lab: $(STAMP) $(VENV)/.lab
 	$(BIN)/jupyter lab notebooks
 
 $(VENV)/.lab: requirements-lab.txt $(STAMP)
-	$(BIN)/python -m pip install --quiet -r requirements-lab.txt
+	$(BIN)/python -m pip install --quiet -c requirements.txt -r requirements-lab.txt
 	touch $@
 
+# Restart & Run All on every chapter, then record which package version made the outputs.
 notebooks: $(STAMP)
 	$(BIN)/jupyter execute --inplace --timeout=600 $(NOTEBOOKS)
+	$(BIN)/python -m alphalstm fingerprint --stamp $(NOTEBOOKS)
 
-SWEEP_CHAPTERS ?= one-char feature-window timestep-window batch-state stateful variable-length stateful-batched
-
-# Regenerate the stored 10-seed sweeps the notebooks plot (a few minutes).
+# Every stored experiment the chapters read, from the registry in alphalstm/experiments.py.
 sweeps: $(STAMP)
-	for ch in $(SWEEP_CHAPTERS); do \
-	  $(BIN)/python -m alphalstm sweep $$ch --seeds 0-9 --csv notebooks/data/sweep_$$ch.csv || exit 1; \
+	for name in $$($(BIN)/python -m alphalstm experiment --names); do \
+	  $(BIN)/python -m alphalstm experiment $$name --data notebooks/data || exit 1; \
 	done
 
-BENCH_CHAPTERS ?= one-char feature-window timestep-window batch-state stateful stateful-batched
-
-# Original recipe (Keras fit) against the fast trainer, recorded in
-# notebooks/data/bench.csv (about 12 minutes). Variable length is benchmarked
-# on 5 epochs: its full recipe is over an hour of fit.
+# Three-sided benchmark of every chapter's recipe (and the originals that differ).
 bench: $(STAMP)
-	for ch in $(BENCH_CHAPTERS); do \
-	  $(BIN)/python -m alphalstm bench $$ch --csv notebooks/data/bench.csv || exit 1; \
+	for ch in $$($(BIN)/python -c 'from alphalstm import recipes; print(*recipes.CHAPTERS)'); do \
+	  $(BIN)/python -m alphalstm bench $$ch --out notebooks/data/bench.jsonl || exit 1; \
 	done
-	$(BIN)/python -m alphalstm bench variable-length --epochs 5 --csv notebooks/data/bench.csv
 
 clean:
 	rm -rf _build $(VENV)

@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("experiment", help="run one of the book's stored experiments")
     exp.add_argument("name", nargs="?", help=f"one of: {', '.join(experiments.EXPERIMENTS)}")
     exp.add_argument("--list", action="store_true", help="list the experiments and stop")
+    exp.add_argument("--names", action="store_true", help="print their names only")
     exp.add_argument("--data", help="the data folder to store the runs in (notebooks/data)")
     exp.add_argument("--jobs", type=_positive, help="parallel runs (default: CPU cores)")
 
@@ -129,7 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--seed", type=_non_negative, default=recipes.LIVE_SEED)
     export.add_argument("--out", required=True, help="the JSON file to write")
 
-    sub.add_parser("fingerprint", help="print the fingerprint of the package's sources")
+    fp = sub.add_parser("fingerprint", help="print the fingerprint of the package's sources")
+    fp.add_argument("--stamp", nargs="+", metavar="NOTEBOOK",
+                    help="record it in these notebooks' metadata instead")
     return parser
 
 
@@ -207,6 +210,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_experiment(args: argparse.Namespace) -> int:
+    if args.names:
+        print(*experiments.EXPERIMENTS)
+        return 0
     if args.list:
         for name, e in experiments.EXPERIMENTS.items():
             print(f"{name}: {len(e.variants)} variant(s) x {len(e.seeds)} seeds")
@@ -273,9 +279,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_fingerprint(args: argparse.Namespace) -> int:
-    from .fingerprint import source_fingerprint
+    from .fingerprint import source_fingerprint, stamp
 
-    print(source_fingerprint())
+    if args.stamp:
+        missing = [p for p in args.stamp if not Path(p).is_file()]
+        if missing:
+            raise InputError(f"no such notebook: {missing[0]}")
+        stamp(args.stamp)
+        print(f"stamped {len(args.stamp)} notebook(s) with {source_fingerprint()}")
+    else:
+        print(source_fingerprint())
     return 0
 
 

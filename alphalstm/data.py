@@ -53,11 +53,12 @@ def bounce(symbols: str = ALPHABET) -> str:
     return symbols + symbols[-2::-1]
 
 
-def recall(gap: int, repeats: int = 8, middle: str = ALPHABET, marks: str = "xy") -> str:
+def recall(gap: int, repeats: int = 8, middle: str = ALPHABET + ALPHABET.lower(),
+           marks: str = "xy") -> str:
     """Two sequences that differ only in their first and last symbol, alternating.
 
     ``x M x y M y x M x ...`` where ``M`` is the first ``gap`` symbols of
-    ``middle``. Predicting the closing mark needs the opening one, seen
+    ``middle`` (``A..Z`` then ``a..z``, so all distinct up to a gap of 49). Predicting the closing mark needs the opening one, seen
     ``gap`` inputs before the last input of ``M``. The text is ``repeats``
     pairs long plus the opening mark of the next pair, so it has exactly
     ``repeats * 2 * (gap + 2)`` transitions.

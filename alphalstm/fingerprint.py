@@ -18,3 +18,14 @@ def source_fingerprint() -> str:
         digest.update(path.name.encode() + b"\0")
         digest.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
     return digest.hexdigest()[:16]
+
+
+def stamp(paths: list[Path | str]) -> None:
+    """Record the current fingerprint in each notebook's metadata (``alphalstm.fingerprint``)."""
+    import json
+
+    value = source_fingerprint()
+    for path in map(Path, paths):
+        notebook = json.loads(path.read_text())
+        notebook.setdefault("metadata", {})["alphalstm"] = {"fingerprint": value}
+        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")

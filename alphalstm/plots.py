@@ -72,7 +72,7 @@ def seed_accuracies(
     a labelled bound no model of this kind can beat; ``live`` the chapter's
     own run (seed, accuracy), drawn as a star.
     """
-    fig, ax = plt.subplots(figsize=(6.5, 2.8), dpi=100)
+    fig, ax = plt.subplots(figsize=(8, 2.8), dpi=100)
     cal = [r for r in rows if r["seed"] in calibration]
     held = [r for r in rows if r["seed"] not in calibration]
     ax.scatter([r["seed"] for r in cal], [r[key] for r in cal], facecolors="none",
@@ -90,10 +90,15 @@ def seed_accuracies(
         ax.axhline(ceiling[1], color="tab:red", linestyle="-.", linewidth=1.2,
                    label=ceiling[0])
         values.append(ceiling[1])
+    seeds = sorted(r["seed"] for r in rows)
+    ticks, labels = seeds[::2], [str(s) for s in seeds[::2]]
     if live is not None:
-        ax.scatter([max(r["seed"] for r in rows) + 2], [live[1]], marker="*", s=90,
+        x = seeds[-1] + 2
+        ax.scatter([x], [live[1]], marker="*", s=90,
                    color="tab:purple", zorder=4, label=f"this page's run (seed {live[0]})")
         values.append(live[1])
+        ticks, labels = ticks + [x], labels + [str(live[0])]
+    ax.set_xticks(ticks, labels)
     ax.set_xlabel("seed")
     ax.set_ylabel(key.replace("_", " "))
     ax.set_ylim(max(0.0, min(values) - 0.08), 1.03)

@@ -43,6 +43,11 @@ def claim_rule(accuracies: list[float], n_eval: int) -> float:
     return max(worst - 1, 0) / n_eval
 
 
+def reaches(accuracy: float, claim: float) -> bool:
+    """Does ``accuracy`` reach ``claim``? (Stored accuracies are rounded to 6 decimals.)"""
+    return accuracy >= claim - 1e-6
+
+
 @dataclass(frozen=True)
 class Pieces:
     """How a variable-length recipe draws pieces of its text.
@@ -176,29 +181,29 @@ RECIPES: dict[str, Recipe] = {
     for r in [
         Recipe(
             name="one-char", framing=Window(1), units=32, epochs=500, batch_size=1,
-            shuffle=True, claim=None, reported=_ALPHABET_ONE_CHAR,
+            shuffle=True, claim=18 / 25, reported=_ALPHABET_ONE_CHAR,
         ),
         Recipe(
             name="feature-window", framing=Window(3, "features"), units=32, epochs=500,
-            batch_size=1, shuffle=True, claim=None,
+            batch_size=1, shuffle=True, claim=17 / 23,
             reported=Reported(0.8696, 32, wrong=("TUV->Y", "UVW->Z", "VWX->Z"),
                               reproductions=((0.8696, 32), (0.8261, 32), (0.8696, 32),
                                              (0.8696, 32))),
         ),
         Recipe(
             name="timestep-window", framing=Window(3, "timesteps"), units=32, epochs=500,
-            batch_size=1, shuffle=True, claim=None,
+            batch_size=1, shuffle=True, claim=21 / 23,
             reported=Reported(1.0, 32, reproductions=((0.9565, 32), (0.9565, 32),
                                                       (1.0, 32), (1.0, 32))),
         ),
         Recipe(
             name="batch-state", framing=Window(1), units=16, epochs=5000, batch_size=None,
-            shuffle=False, claim=None,
+            shuffle=False, claim=24 / 25,
             reported=Reported(1.0, 16, reproductions=((1.0, 16),) * 4),
         ),
         Recipe(
             name="stateful", framing=Window(1), units=16, epochs=300, batch_size=1,
-            stateful=True, claim=None,
+            stateful=True, claim=24 / 25,
             # The reported 100 % is the August 2018 version with LSTM(50); the
             # 2016-17 version and the seed notebook used LSTM(16), as here.
             reported=Reported(1.0, 50, reproductions=((1.0, 50), (1.0, 50),
@@ -225,7 +230,7 @@ RECIPES: dict[str, Recipe] = {
         ),
         Recipe(
             name="stateful-batched", framing=Window(1), units=32, epochs=500, batch_size=5,
-            stateful=True, streams="rotated", claim=None,
+            stateful=True, streams="rotated", claim=24 / 25,
         ),
         Recipe(
             name="recall-stateful", framing=Chunks(1), units=32, epochs=300, batch_size=1,
@@ -389,5 +394,5 @@ def customise(recipe: Recipe, **changes) -> Recipe:
 __all__ = [
     "CALIBRATION_SEEDS", "CHANGES", "CHAPTERS", "HELD_OUT_SEEDS", "LIVE_SEED",
     "ORIGINALS", "RECIPES", "Pieces", "Recipe", "Reported", "claim_rule",
-    "customise", "get", "parse_change",
+    "customise", "get", "parse_change", "reaches",
 ]

@@ -13,10 +13,12 @@ import os
 import statistics
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from .experiments import Experiment, Variant
+from .recipes import CALIBRATION_SEEDS, HELD_OUT_SEEDS, reaches
 
 QUIET_TF = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
@@ -38,6 +40,13 @@ def run_in_subprocess(argv: list[str], timeout: float = 1800) -> dict:
         return {"error": "no JSON result printed"}
 
 
+def _timed(argv: list[str]) -> dict:
+    """Run one subprocess; note when it was launched and when it returned."""
+    launched = time.time()
+    result = run_in_subprocess(argv)
+    return {**result, "launched": round(launched, 3), "returned": round(time.time(), 3)}
+
+
 def run_many(
     runs: list[tuple[Variant, int]],
     jobs: int | None = None,
@@ -45,13 +54,14 @@ def run_many(
 ) -> list[dict]:
     """Run every (variant, seed), ``jobs`` at a time; results in the given order.
 
-    Each result carries the variant's label and seed, and ``error`` if it failed.
+    Each result carries the variant's label and seed, when its process was
+    launched and returned (wall-clock seconds), and ``error`` if it failed.
     """
     jobs = jobs or os.cpu_count() or 1
     results: dict[int, dict] = {}
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {
-            pool.submit(run_in_subprocess, variant.argv(seed)): i
+            pool.submit(_timed, variant.argv(seed)): i
             for i, (variant, seed) in enumerate(runs)
         }
         for future in as_completed(futures):
@@ -85,5 +95,17 @@ def summarise(rows: list[dict], claim: float | None = None) -> dict:
     }
     if claim is not None:
         out["claim"] = claim
-        out["reached_claim"] = sum(a >= claim for a in good)
+        out["reached_claim"] = sum(reaches(a, claim) for a in good)
     return out
+
+
+def held_out(rows: list[dict], claim: float, key: str = "accuracy") -> tuple[int, int]:
+    """(runs that reach ``claim``, runs) among the stored held-out seeds 10-19."""
+    held = [r for r in rows if r["seed"] in HELD_OUT_SEEDS]
+    return sum(reaches(r[key], claim) for r in held), len(held)
+
+
+def calibration(rows: list[dict], key: str = "accuracy") -> list[float]:
+    """The stored values on the calibration seeds 0-9, in seed order."""
+    return [r[key] for r in sorted(rows, key=lambda r: r["seed"])
+            if r["seed"] in CALIBRATION_SEEDS]

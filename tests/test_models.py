@@ -1,15 +1,20 @@
+"""Model builders, weight copies and the architecture comparison (no training)."""
+
+import numpy as np
 import pytest
 
-from alphalstm import models
+import alphalstm
+from alphalstm import models, recipes, runs
+from alphalstm.errors import InputError
+
+pytestmark = pytest.mark.unit
 
 
 def test_stateless_builder():
     m = models.stateless_lstm((3, 1), 32, 26)
-    assert m.input_shape == (None, 3, 1)
-    assert m.output_shape == (None, 26)
-    assert models.stateful_layers(m) == []
-    assert models.fixed_batch_size(m) is None
-    assert m.optimizer is not None and m.loss == "categorical_crossentropy"
+    assert m.input_shape == (None, 3, 1) and m.output_shape == (None, 26)
+    assert models.stateful_layers(m) == [] and models.fixed_batch_size(m) is None
+    assert m.loss == "categorical_crossentropy"
 
 
 def test_stateful_builder():
@@ -18,26 +23,65 @@ def test_stateful_builder():
     lstm = m.get_layer("lstm")
     assert lstm.stateful and lstm.units == 16
     assert models.fixed_batch_size(m) == 5
-    assert m.count_params() == 4 * (16 * 17 + 16) + 16 * 26 + 26
+    # 4 gates, each with input, recurrent and bias weights; then the softmax
+    assert m.count_params() == 4 * (16 * (1 + 16) + 16) + 16 * 26 + 26
 
 
-def test_reset_states_zeroes_the_state():
-    import numpy as np
-
-    m = models.stateful_lstm(1, (1, 1), 4, 3)
-    m(np.ones((1, 1, 1), dtype="float32"))
-    state = m.get_layer("lstm").states[0]
-    assert np.abs(np.asarray(state)).sum() > 0
-    models.reset_states(m)
-    assert np.abs(np.asarray(state)).sum() == 0
+def test_keras2_hard_sigmoid():
+    x = np.array([-5.0, -2.5, 0.0, 1.0, 2.5, 5.0], dtype="float32")
+    y = np.asarray(models.keras2_hard_sigmoid(x))
+    np.testing.assert_allclose(y, [0.0, 0.0, 0.5, 0.7, 1.0, 1.0], rtol=1e-6)
 
 
-@pytest.mark.parametrize("units", [0, -1, 2.5, True])
-def test_bad_units(units):
-    with pytest.raises(ValueError, match="units must be a positive integer"):
-        models.stateless_lstm((1, 1), units, 26)
+def _inline_stateful(units=16, epsilon=1e-7, activation="sigmoid"):
+    import keras
+
+    inputs = keras.Input(batch_shape=(1, 1, 1))
+    hidden = keras.layers.LSTM(units, stateful=True, recurrent_activation=activation)(inputs)
+    outputs = keras.layers.Dense(26, activation="softmax")(hidden)
+    model = keras.Model(inputs, outputs)
+    model.compile(loss="categorical_crossentropy",
+                  optimizer=keras.optimizers.Adam(epsilon=epsilon), metrics=["accuracy"])
+    return model
 
 
-def test_bad_batch_size():
-    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
-        models.stateful_lstm(0, (1, 1), 16, 26)
+def test_architecture_differences_finds_each_kind_of_difference():
+    recipe = recipes.get("stateful")
+    built = runs.build(recipe, runs.vocabulary(recipe), 25)
+    assert models.architecture_differences(_inline_stateful(), built) == []
+    assert any("units" in d for d in
+               models.architecture_differences(_inline_stateful(units=50), built))
+    assert any("epsilon" in d for d in
+               models.architecture_differences(_inline_stateful(epsilon=1e-8), built))
+    assert any("recurrent_activation" in d for d in
+               models.architecture_differences(_inline_stateful(activation="hard_sigmoid"),
+                                               built))
+    stateless = runs.build(recipes.get("one-char"), runs.vocabulary(recipe), 25)
+    assert models.architecture_differences(stateless, built)
+
+
+def test_with_batch_size_copies_the_weights():
+    alphalstm.set_seed(1)
+    big = models.stateful_lstm(5, (1, 1), 8, 26)
+    small = models.with_batch_size(big, 1)
+    assert small.input_shape == (1, 1, 1)
+    for a, b in zip(big.get_weights(), small.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    x = np.full((5, 1, 1), 0.3, dtype="float32")
+    np.testing.assert_allclose(np.asarray(big(x))[:1], np.asarray(small(x[:1])), atol=1e-6)
+
+
+def test_a_chunk_model_predicts_one_step_at_a_time():
+    alphalstm.set_seed(2)
+    chunked = models.stateful_lstm(1, (4, 3), 8, 3, return_sequences=True)
+    stepper = models.with_batch_size(chunked, 1, steps=1)
+    x = np.eye(3, dtype="float32")[[0, 1, 2, 1]][None]          # (1, 4, 3)
+    whole = np.asarray(chunked(x))[0]
+    steps = np.stack([np.asarray(stepper(x[:, t:t + 1]))[0, 0] for t in range(4)])
+    np.testing.assert_allclose(whole, steps, atol=1e-6)
+
+
+def test_copy_between_mismatched_models_is_refused():
+    a = models.stateful_lstm(5, (1, 1), 8, 26)
+    with pytest.raises(InputError, match="layer 0 is LSTM"):
+        models.copy_weights(a, models.stateful_lstm(1, (1, 1), 16, 26))

@@ -1,0 +1,38 @@
+"""The stored experiments match the code that claims to have produced them.
+
+Regenerate with ``make sweeps`` whenever a recipe changes. These tests read
+stored data only; they check that it is complete, that every run used the
+recipe it names, and that every chapter's threshold follows from its
+calibration seeds by the rule in ``recipes.claim_rule``.
+"""
+
+import pytest
+
+from alphalstm import experiments, recipes, store
+from conftest import DATA
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize("name", sorted(experiments.EXPERIMENTS))
+def test_stored_runs_match_the_registry_and_the_recipes(name):
+    experiment = experiments.get(name)
+    rows = store.load_experiment(DATA, name)
+    assert not [r for r in rows if "error" in r], "a stored run failed"
+    assert [(r["variant"], r["seed"]) for r in rows] == \
+        [(v.label, s) for v, s in experiment.runs()], "every (variant, seed), once, in order"
+    by_label = {v.label: v for v in experiment.variants}
+    for row in rows:
+        variant = by_label[row["variant"]]
+        expected = variant.recipe().describe()
+        assert {k: row[k] for k in expected} == expected, (row["variant"], row["seed"])
+        assert row["original"] == variant.original
+
+
+@pytest.mark.parametrize("name", recipes.CHAPTERS)
+def test_every_claim_follows_from_its_calibration_seeds(name):
+    recipe = recipes.get(name)
+    rows = store.load_experiment(DATA, name)
+    calibration = [r["accuracy"] for r in rows if r["seed"] in recipes.CALIBRATION_SEEDS]
+    assert len(calibration) == len(recipes.CALIBRATION_SEEDS)
+    assert recipe.claim == pytest.approx(recipes.claim_rule(calibration, rows[0]["n_eval"]))

@@ -1,0 +1,51 @@
+"""Many runs at once: failures are reported, and the runs really overlap."""
+
+import json
+
+import pytest
+
+from alphalstm import cli, sweeps
+from alphalstm.errors import InputError
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "spec, seeds",
+    [("0-9", list(range(10))), ("3,5,8", [3, 5, 8]), ("0-2,7", [0, 1, 2, 7]), ("4", [4])],
+)
+def test_parse_seeds(spec, seeds):
+    assert cli.parse_seeds(spec) == seeds
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("spec", ["", "a", "5-2", "-1", "1,,2", "0-x"])
+def test_bad_seed_spec(spec):
+    with pytest.raises(InputError, match="bad seed spec"):
+        cli.parse_seeds(spec)
+
+
+@pytest.mark.unit
+def test_a_failing_run_is_reported_not_hidden(monkeypatch, capsys):
+    def fake(argv, timeout=0):
+        seed = int(argv[argv.index("--seed") + 1])
+        if seed == 2:
+            return {"error": "exit status 1: boom"}
+        return {"accuracy": 1.0, "rollout_ok": True, "train_seconds": 0.1}
+
+    monkeypatch.setattr(sweeps, "run_in_subprocess", fake)
+    assert cli.main(["sweep", "stateful", "--seeds", "0-3", "--json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert [r["seed"] for r in result["runs"]] == [0, 1, 2, 3]
+    assert result["summary"]["failed"] == 1 and result["summary"]["rollout_ok"] == 3
+    assert "boom" in result["runs"][2]["error"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", [2, 1])
+def test_runs_overlap_in_time_only_when_parallel(jobs, capsys):
+    argv = ["sweep", "stateful", "--seeds", "0,1", "--epochs", "2", "--jobs", str(jobs), "--json"]
+    assert cli.main(argv) == 0
+    runs = json.loads(capsys.readouterr().out)["runs"]
+    assert [r["seed"] for r in runs] == [0, 1] and not any("error" in r for r in runs)
+    overlap = max(r["launched"] for r in runs) < min(r["returned"] for r in runs)
+    assert overlap == (jobs == 2)
