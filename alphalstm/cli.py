@@ -109,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--names", action="store_true", help="print their names only")
     exp.add_argument("--data", help="the data folder to store the runs in (notebooks/data)")
     exp.add_argument("--jobs", type=_positive, help="parallel runs (default: CPU cores)")
+    exp.add_argument("--variant", action="append", metavar="LABEL",
+                     help="rerun only this variant and keep the other stored runs "
+                          "(repeatable)")
 
     bench = sub.add_parser("bench", help="time fit, Keras' tuned fit and alphalstm side by side")
     bench.add_argument("chapter", help=f"one of: {', '.join(recipes.CHAPTERS)}")
@@ -222,12 +225,18 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     experiment = experiments.get(args.name)
     for variant in experiment.variants:
         variant.recipe()  # check every variant before any training
-    rows = sweeps.run_experiment(experiment, jobs=args.jobs, on_done=_progress)
+    labels = tuple(args.variant) if args.variant else None
+    path = store.experiment_path(args.data, experiment.name)
+    stored = store.read_jsonl(path) if labels else []
+    if labels:
+        experiment.runs(labels)  # unknown labels are refused before any training
+    rows = sweeps.run_experiment(experiment, jobs=args.jobs, on_done=_progress, labels=labels)
     failed = [r for r in rows if "error" in r]
     if failed:
         print(f"{len(failed)} of {len(rows)} runs failed; nothing stored", file=sys.stderr)
         return 1
-    path = store.experiment_path(args.data, experiment.name)
+    if labels:
+        rows = sweeps.merge(experiment, stored, rows)
     store.write_jsonl(path, rows)
     print(f"{experiment.name}: {len(rows)} runs stored in {path}")
     return 0

@@ -246,12 +246,14 @@ class Window(Framing):
 class Padded(Framing):
     """Pieces of 1..``maxlen`` symbols, left-padded to ``maxlen`` time steps.
 
-    Scalar encoding only. ``shift=0`` encodes symbol i as i / size, as the
-    original does; the original then pads with 0.0, which is also the
-    encoding of the first symbol. The default pads with -1.0 instead, outside
-    every symbol's value. ``shift=1`` encodes i as (i + 1) / size, which leaves
-    0 free for padding. A pad value equal to a symbol's encoding is refused
-    unless ``allow_collision=True`` (kept to reproduce the original).
+    Scalar encoding (the original's): ``shift=0`` encodes symbol i as i / size;
+    the original then pads with 0.0, which is also the encoding of the first
+    symbol. The default pads with -1.0 instead, outside every symbol's value.
+    ``shift=1`` encodes i as (i + 1) / size, which leaves 0 free for padding.
+    A pad value equal to a symbol's encoding is refused unless
+    ``allow_collision=True`` (kept to reproduce the original).
+
+    One-hot encoding: a pad step is a vector of zeros, which no symbol is.
     """
 
     maxlen: int = 5
@@ -263,7 +265,9 @@ class Padded(Framing):
     def __post_init__(self) -> None:
         check_int("maxlen", self.maxlen)
         check_choice("shift", self.shift, (0, 1))
-        check_choice("encoding", self.encoding, ("scalar",))
+        check_choice("encoding", self.encoding, ENCODINGS)
+        if self.encoding == "onehot" and (self.pad != 0.0 or self.shift):
+            raise InputError("one-hot pieces are padded with zero vectors: use pad=0, shift=0")
 
     @property
     def min_context(self) -> int:
@@ -274,14 +278,16 @@ class Padded(Framing):
         return self.maxlen
 
     def sample_shape(self, vocab: Vocabulary) -> tuple[int, int]:
-        return (self.maxlen, 1)
+        return (self.maxlen, vocab.n_features(self.encoding))
 
     def values(self, vocab: Vocabulary) -> np.ndarray:
-        """The encoded value of every symbol."""
+        """The encoded value of every symbol (scalar encoding)."""
         return (np.arange(len(vocab), dtype=np.float32) + self.shift) / np.float32(len(vocab))
 
     def check(self, vocab: Vocabulary) -> None:
         """Refuse a pad value that collides with a symbol's encoding."""
+        if self.encoding == "onehot":
+            return
         hits = np.flatnonzero(np.isclose(self.values(vocab), self.pad))
         if hits.size and not self.allow_collision:
             symbol = vocab.symbols[hits[0]]
@@ -292,7 +298,7 @@ class Padded(Framing):
             )
 
     def inputs(self, vocab: Vocabulary, contexts: list[str]) -> np.ndarray:
-        """Encode, left-pad and scale: shape (N, maxlen, 1)."""
+        """Encode and left-pad: shape (N, maxlen, features)."""
         import keras  # see the module docstring
 
         self.check(vocab)
@@ -301,12 +307,15 @@ class Padded(Framing):
             raise InputError(
                 f"piece {bad[0]!r} must have 1..{self.maxlen} symbols (maxlen={self.maxlen})"
             )
-        values = self.values(vocab)
-        encoded = [values[vocab.encode(c)].tolist() for c in contexts]
+        if self.encoding == "onehot":
+            encoded = [vocab.one_hot(vocab.encode(c)) for c in contexts]
+        else:
+            values = self.values(vocab)
+            encoded = [values[vocab.encode(c)][:, None] for c in contexts]
         X = keras.utils.pad_sequences(
             encoded, maxlen=self.maxlen, dtype="float32", padding="pre", value=self.pad
         )
-        return X.reshape(len(contexts), self.maxlen, 1)
+        return X.reshape(len(contexts), *self.sample_shape(vocab))
 
     def samples(
         self, vocab: Vocabulary, pieces: list[tuple[str, str]]

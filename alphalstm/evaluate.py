@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._backend import keras
+from ._backend import keras, tf
 from .data import Framing, Vocabulary
 from .errors import InputError, check_int
 from .models import fixed_batch_size, reset_states, stateful_layers
@@ -91,7 +91,11 @@ def _predict_next(model: keras.Model, x: np.ndarray) -> np.ndarray:
             f"built for batch size {batch_size}; copy its weights into a batch-1 "
             "model (alphalstm.models.with_batch_size)"
         )
-    probs = np.asarray(model(x, training=False))
+    step = getattr(model, "_alphalstm_step", None)
+    if step is None:  # one traced function per model: a rollout is many calls
+        step = tf.function(lambda inputs: model(inputs, training=False))
+        model._alphalstm_step = step
+    probs = step(tf.constant(x, tf.float32)).numpy()
     return probs.reshape(-1, probs.shape[-1])[-1]
 
 

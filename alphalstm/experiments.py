@@ -20,6 +20,12 @@ from .errors import InputError
 from .recipes import CALIBRATION_SEEDS, HELD_OUT_SEEDS, Recipe
 
 BOTH = CALIBRATION_SEEDS + HELD_OUT_SEEDS
+RECALL_GAPS = (2, 6, 14, 30)
+
+
+def _recall_text(gap: int) -> str:
+    """The recall task with 1,024 transitions, whatever the gap."""
+    return recall(gap, repeats=1024 // (2 * (gap + 2)))
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,7 @@ class Variant:
     chapter: str
     changes: tuple[tuple[str, object], ...] = ()
     original: bool = False
+    seeds: tuple[int, ...] | None = None  # None: the experiment's seeds
 
     def recipe(self) -> Recipe:
         return recipes.customise(recipes.get(self.chapter, self.original), **dict(self.changes))
@@ -54,8 +61,17 @@ class Experiment:
     variants: tuple[Variant, ...]
     seeds: tuple[int, ...]
 
-    def runs(self) -> list[tuple[Variant, int]]:
-        return [(v, s) for v in self.variants for s in self.seeds]
+    def runs(self, labels: tuple[str, ...] | None = None) -> list[tuple[Variant, int]]:
+        """Every (variant, seed) to run, in order; only the variants in ``labels`` if given."""
+        if labels is not None:
+            unknown = sorted(set(labels) - {v.label for v in self.variants})
+            if unknown:
+                raise InputError(
+                    f"experiment {self.name!r} has no variant {unknown[0]!r}; its variants: "
+                    + "; ".join(v.label for v in self.variants)
+                )
+        return [(v, s) for v in self.variants if labels is None or v.label in labels
+                for s in (v.seeds or self.seeds)]
 
 
 def _chapter(name: str) -> Experiment:
@@ -118,11 +134,13 @@ def _grid() -> list[Experiment]:
             "variable-length-changes",
             "Which changes to the original variable-length recipe make it better?",
             (
-                Variant("the original", "variable-length", original=True),
+                Variant("the original", "variable-length", original=True, seeds=BOTH),
                 Variant("pad -1", "variable-length", (("pad", -1.0),), original=True),
                 Variant("uniform pieces", "variable-length", (("generator", "uniform"),),
                         original=True),
-                Variant("uniform pieces, pad -1", "variable-length"),
+                Variant("uniform pieces, pad -1", "variable-length",
+                        (("encoding", "scalar"), ("pad", -1.0))),
+                Variant("uniform pieces, one-hot", "variable-length"),
             ),
             CALIBRATION_SEEDS,
         ),
@@ -141,9 +159,20 @@ def _grid() -> list[Experiment]:
             "How far back can carried state reach, by training sample length T?",
             tuple(
                 Variant(f"gap {gap}, T={steps}", "recall-stateful",
-                        (("text", recall(gap)), ("steps", steps)))
-                for gap in (1, 2, 4, 8)
-                for steps in (1, 2, 4, 8, 16)
+                        (("text", _recall_text(gap)), ("steps", steps)))
+                for gap in RECALL_GAPS
+                for steps in (1, 4, 16, 64)
+            ),
+            CALIBRATION_SEEDS,
+        ),
+        Experiment(
+            "recall-windows",
+            "Does a stateless window that spans the gap learn it, and one that does not?",
+            tuple(
+                Variant(f"gap {gap}, window {window}", "recall-window",
+                        (("text", _recall_text(gap)), ("window", window)))
+                for gap in RECALL_GAPS
+                for window in (gap, gap + 1)
             ),
             CALIBRATION_SEEDS,
         ),

@@ -222,8 +222,9 @@ RECIPES: dict[str, Recipe] = {
             epochs=500, batch_size=1, stateful=True, text=data.bounce(), claim=None,
         ),
         Recipe(
-            name="variable-length", framing=Padded(maxlen=5), units=32, epochs=500,
-            batch_size=1, shuffle=True, pieces=Pieces(1000, 5, "uniform"), claim=None,
+            name="variable-length", framing=Padded(maxlen=5, pad=0.0, encoding="onehot"),
+            units=32, epochs=500, batch_size=1, shuffle=True,
+            pieces=Pieces(1000, 5, "uniform"), claim=None,
             reported=Reported(0.989, 32, wrong=("R->T",),
                               reproductions=((0.996, 32), (0.984, 32), (0.985, 32),
                                              (0.762, 32))),
@@ -233,8 +234,13 @@ RECIPES: dict[str, Recipe] = {
             stateful=True, streams="rotated", claim=24 / 25,
         ),
         Recipe(
-            name="recall-stateful", framing=Chunks(1), units=32, epochs=300, batch_size=1,
-            stateful=True, text=data.recall(4), claim=None,
+            name="recall-stateful", framing=Chunks(16), units=32, epochs=200, batch_size=1,
+            stateful=True, text=data.recall(14, repeats=32), claim=None,
+        ),
+        Recipe(
+            name="recall-window", framing=Window(15, encoding="onehot"), units=32,
+            epochs=100, batch_size=16, shuffle=True, text=data.recall(14, repeats=32),
+            claim=None,
         ),
     ]
 }
@@ -251,7 +257,7 @@ ORIGINALS: dict[str, Recipe] = {
     "stateful": replace(RECIPES["stateful"], units=50, claim=None),
     "variable-length": replace(
         RECIPES["variable-length"],
-        framing=Padded(maxlen=5, pad=0.0, shift=0, allow_collision=True),
+        framing=Padded(maxlen=5, pad=0.0, shift=0, allow_collision=True, encoding="scalar"),
         pieces=Pieces(1000, 5, "original"), claim=None,
     ),
 }
@@ -291,6 +297,14 @@ def _pieces_change(attr: str):
             raise InputError(f"{recipe.name!r} does not train on pieces")
         new["pieces"] = replace(new.get("pieces", recipe.pieces), **{attr: value})
     return apply
+
+
+def _encoding(recipe: Recipe, new: dict, value) -> None:
+    framing = new.get("framing", recipe.framing)
+    changes = {"encoding": value}
+    if isinstance(framing, Padded) and value == "onehot":
+        changes.update(pad=0.0, shift=0)  # one-hot pieces are padded with zero vectors
+    new["framing"] = replace(framing, **changes)
 
 
 def _padding(recipe: Recipe, new: dict, value) -> None:
@@ -350,7 +364,7 @@ CHANGES = {
     "adam_epsilon": (_float, _field("adam_epsilon")),
     "window": (_int, _framing_change("size")),
     "layout": (str, _framing_change("layout")),
-    "encoding": (str, _framing_change("encoding")),
+    "encoding": (str, _encoding),
     "steps": (_int, _framing_change("steps")),
     "maxlen": (_int, _framing_change("maxlen")),
     "pad": (_float, _padding),

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from .experiments import Experiment, Variant
+from .errors import InputError
 from .recipes import CALIBRATION_SEEDS, HELD_OUT_SEEDS, reaches
 
 QUIET_TF = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
@@ -76,10 +77,27 @@ def run_many(
 def run_experiment(
     experiment: Experiment, jobs: int | None = None,
     on_done: Callable[[dict, int, int], None] | None = None,
+    labels: tuple[str, ...] | None = None,
 ) -> list[dict]:
-    """Every run of ``experiment``, tagged with the experiment's name."""
-    rows = run_many(experiment.runs(), jobs=jobs, on_done=on_done)
+    """Every run of ``experiment`` (or of the variants in ``labels``), tagged with its name."""
+    rows = run_many(experiment.runs(labels), jobs=jobs, on_done=on_done)
     return [{"experiment": experiment.name, **row} for row in rows]
+
+
+def merge(experiment: Experiment, stored: list[dict], fresh: list[dict]) -> list[dict]:
+    """Stored runs with the fresh ones replacing their (variant, seed), in registry order.
+
+    Every (variant, seed) of the experiment must be in one of the two.
+    """
+    by_key = {(r["variant"], r["seed"]): r for r in stored}
+    by_key.update({(r["variant"], r["seed"]): r for r in fresh})
+    missing = [(v.label, s) for v, s in experiment.runs() if (v.label, s) not in by_key]
+    if missing:
+        raise InputError(
+            f"experiment {experiment.name!r} has no stored run for variant "
+            f"{missing[0][0]!r}, seed {missing[0][1]}; run the whole experiment"
+        )
+    return [by_key[(v.label, s)] for v, s in experiment.runs()]
 
 
 def summarise(rows: list[dict], claim: float | None = None) -> dict:
