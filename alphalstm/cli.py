@@ -117,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("chapter", help=f"one of: {', '.join(recipes.CHAPTERS)}")
     bench.add_argument("--original", action="store_true",
                        help="benchmark the original tutorial's recipe")
-    bench.add_argument("--epochs", type=_positive, help="shorten all three runs equally")
+    bench.add_argument("--epochs", type=_positive,
+                       help="epochs for all three runs (default: the recipe's, or its "
+                            "bench_epochs where fit would take many minutes)")
     bench.add_argument("--seed", type=_non_negative, default=7)
     bench.add_argument("--out", help="also record the result in this JSON Lines file")
 
@@ -243,7 +245,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    recipe = recipes.customise(recipes.get(args.chapter, args.original), epochs=args.epochs)
+    recipe = recipes.get(args.chapter, args.original)
+    recipe = recipes.customise(recipe, epochs=args.epochs or recipe.bench_epochs)
     _quiet_tensorflow()
     from . import bench
 

@@ -6,7 +6,6 @@ import sys
 
 import pytest
 
-pytestmark = pytest.mark.unit
 
 
 def _python(code, **env):
@@ -17,6 +16,7 @@ def _python(code, **env):
                           env=full, timeout=300)
 
 
+@pytest.mark.slow
 def test_importing_changes_no_environment_variable():
     """TensorFlow sets a few variables of its own when imported; the package adds none."""
     proc = _python("import os\nimport tensorflow, keras, matplotlib.pyplot\n"
@@ -27,6 +27,7 @@ def test_importing_changes_no_environment_variable():
     assert proc.stdout.strip().splitlines()[-1] == "True"
 
 
+@pytest.mark.slow
 def test_tensorflow_messages_are_not_hidden_by_the_package():
     """Without the variables that silence it, TensorFlow's own start-up notice shows:
     the package does not redirect file descriptors to hide it."""
@@ -38,6 +39,7 @@ def test_tensorflow_messages_are_not_hidden_by_the_package():
     assert quiet.stderr == ""
 
 
+@pytest.mark.unit
 def test_another_keras_backend_gets_a_clear_error():
     proc = _python("import alphalstm.models", KERAS_BACKEND="jax")
     assert proc.returncode != 0
