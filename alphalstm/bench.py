@@ -44,7 +44,9 @@ def keras_tuned_fit(recipe: Recipe, model: keras.Model, X, y, seed: int) -> Hist
     ds = ds.batch(bs, drop_remainder=recipe.stateful)
     callbacks = [ResetStateEachEpoch()] if recipe.stateful else []
     start = time.perf_counter()
-    logs = model.fit(ds, epochs=recipe.epochs, verbose=0, callbacks=callbacks).history
+    # shuffle=False: the dataset itself shuffles (or not), as the recipe says
+    logs = model.fit(ds, epochs=recipe.epochs, shuffle=False, verbose=0,
+                     callbacks=callbacks).history
     seconds = time.perf_counter() - start
     return History(
         loss=[float(v) for v in logs["loss"]],

@@ -35,7 +35,8 @@ def softmax_heatmap(
 ):
     """The predicted distribution for every context of ``text``, one row each.
 
-    The outlined square in each row marks the right answer.
+    The outlined square in each row marks the right answer, the red dot the
+    most probable one (the prediction).
     """
     X, y = framing.dataset(vocab, text)
     probs = probabilities(model, X).reshape(len(X), -1)
@@ -48,6 +49,7 @@ def softmax_heatmap(
     ax.set_ylabel("input (context)")
     ax.scatter(np.argmax(y, axis=-1), range(len(X)), marker="s", s=30,
                facecolors="none", edgecolors="white", linewidths=0.8)
+    ax.scatter(np.argmax(probs, axis=-1), range(len(X)), marker="o", s=8, color="tab:red")
     fig.colorbar(image, ax=ax, label="softmax probability")
     if title:
         ax.set_title(title)
@@ -116,7 +118,7 @@ def state_map(paths: dict[str, tuple[str, np.ndarray]], basis, title: str = "",
 
     ``paths`` maps a label to (the symbols fed, their states); ``basis`` is
     the (mean, axes, share) triple from :func:`alphalstm.evaluate.pca_basis`.
-    Labels in ``unconnected`` are drawn as separate points, not a path.
+    Labels in ``unconnected`` are drawn as separate, unlabelled points, not a path.
     """
     mean, axes, share = basis
     fig, ax = plt.subplots(figsize=(6.5, 4.8), dpi=100)
@@ -126,6 +128,8 @@ def state_map(paths: dict[str, tuple[str, np.ndarray]], basis, title: str = "",
         style = "o" if label in unconnected else "-o"
         ax.plot(xy[:, 0], xy[:, 1], style, color=color, markersize=3, linewidth=1,
                 alpha=0.8, label=label)
+        if label in unconnected:
+            continue
         for (x, y), s in zip(xy, symbols):
             ax.annotate(s, (x, y), fontsize=8, color=color,
                         xytext=(3, 3), textcoords="offset points")

@@ -9,8 +9,9 @@ TensorFlow: the command line reads it to check its arguments.
 runs on the *calibration* seeds 0-9 by :func:`claim_rule`: the lowest
 accuracy among them, less one evaluation sample. It is then verified on the
 *held-out* seeds 10-19, which never influence it, and on the chapter's live
-seed (:data:`LIVE_SEED`). ``tests/test_experiments.py`` recomputes every
-claim from the stored data.
+seed (:data:`LIVE_SEED`). Where that check failed, the claim was lowered,
+never the seed changed, and ``claim_note`` says so.
+``tests/test_experiments.py`` recomputes every claim from the stored data.
 """
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ class Recipe:
     claim: float | None = None
     reported: Reported | None = None
     bench_epochs: int | None = None  # epochs `bench` runs by default (None: all)
+    claim_note: str = ""  # why the claim is below the rule's value, if it is
 
     def __post_init__(self) -> None:
         check_int("units", self.units)
@@ -225,7 +227,9 @@ RECIPES: dict[str, Recipe] = {
         Recipe(
             name="variable-length", framing=Padded(maxlen=5, pad=0.0, encoding="onehot"),
             units=32, epochs=500, batch_size=1, shuffle=True,
-            pieces=Pieces(1000, 5, "uniform"), claim=None,
+            pieces=Pieces(1000, 5, "uniform"), claim=990 / 1000,
+            claim_note="the rule gives 999 of 1000 (every calibration seed got 1000); "
+                       "the live seed 2026 got 994, so the claim is lowered to 990",
             bench_epochs=5,  # the full recipe is about 40 minutes of batch-1 fit here
             reported=Reported(0.989, 32, wrong=("R->T",),
                               reproductions=((0.996, 32), (0.984, 32), (0.985, 32),
@@ -237,12 +241,12 @@ RECIPES: dict[str, Recipe] = {
         ),
         Recipe(
             name="recall-stateful", framing=Chunks(16), units=32, epochs=200, batch_size=1,
-            stateful=True, text=data.recall(14, repeats=32), claim=None,
+            stateful=True, text=data.recall(14, repeats=32), claim=1023 / 1024,
         ),
         Recipe(
             name="recall-window", framing=Window(15, encoding="onehot"), units=32,
             epochs=100, batch_size=16, shuffle=True, text=data.recall(14, repeats=32),
-            claim=None,
+            claim=1009 / 1010,
         ),
     ]
 }

@@ -1,8 +1,13 @@
 """The book builds with warnings as errors and shows the chapters' outputs."""
 
+import pytest
+
 from conftest import ROOT, toc_pages
 
+pytestmark = pytest.mark.slow
 
+
+@pytest.mark.unit
 def test_every_notebook_and_page_is_in_the_toc():
     listed = set(toc_pages())
     for nb in (ROOT / "notebooks").glob("*.ipynb"):
@@ -21,7 +26,7 @@ def test_book_builds_without_warnings(built_book):
 
 def test_citations_resolve(built_book):
     refs = (built_book / "book" / "references.html").read_text()
-    for author in ("Hochreiter", "Gers", "Brownlee", "Keras", "TensorFlow"):
+    for author in ("Hochreiter", "Gers", "Brownlee", "Williams", "Keras", "TensorFlow"):
         assert author in refs
     intro = (built_book / "book" / "intro.html").read_text()
-    assert "references.html#id" in intro or "#id" in intro
+    assert "references.html#id" in intro

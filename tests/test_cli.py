@@ -155,3 +155,15 @@ def test_stateful_batch_with_a_stream_layout_trains(capsys):
                      "--epochs", "3", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["streams"] == "rotated" and result["updates"] == 3 * 25
+
+
+@pytest.mark.slow
+def test_bench_prints_three_sides_from_the_same_start(tmp_path, capsys):
+    out = tmp_path / "bench.jsonl"
+    assert cli.main(["bench", "stateful", "--epochs", "2", "--out", str(out)]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("stateful: original ") and ", keras-tuned " in last
+    assert ", alphalstm " in last and "x over original" in last and "x over keras-tuned" in last
+    row = json.loads(out.read_text())
+    assert row["updates"] == 2 * 25 and set(row["accuracy"]) == {"original", "keras-tuned",
+                                                                   "alphalstm"}

@@ -35,4 +35,8 @@ def test_every_claim_follows_from_its_calibration_seeds(name):
     rows = store.load_experiment(DATA, name)
     calibration = [r["accuracy"] for r in rows if r["seed"] in recipes.CALIBRATION_SEEDS]
     assert len(calibration) == len(recipes.CALIBRATION_SEEDS)
-    assert recipe.claim == pytest.approx(recipes.claim_rule(calibration, rows[0]["n_eval"]))
+    rule = recipes.claim_rule(calibration, rows[0]["n_eval"])
+    if recipe.claim_note:  # lowered after a failed check, never raised
+        assert recipe.claim < rule
+    else:
+        assert recipe.claim == pytest.approx(rule)

@@ -49,3 +49,18 @@ def test_runs_overlap_in_time_only_when_parallel(jobs, capsys):
     assert [r["seed"] for r in runs] == [0, 1] and not any("error" in r for r in runs)
     overlap = max(r["launched"] for r in runs) < min(r["returned"] for r in runs)
     assert overlap == (jobs == 2)
+
+
+@pytest.mark.unit
+def test_merge_replaces_one_variant_and_keeps_registry_order():
+    from alphalstm import experiments
+
+    experiment = experiments.get("stateful-batched-contiguous")
+    stored = [{"variant": v.label, "seed": s, "accuracy": 0.2} for v, s in experiment.runs()]
+    fresh = [{"variant": "contiguous streams", "seed": 3, "accuracy": 0.5}]
+    merged = sweeps.merge(experiment, stored, fresh)
+    assert [(r["variant"], r["seed"]) for r in merged] == \
+        [(v.label, s) for v, s in experiment.runs()]
+    assert merged[3]["accuracy"] == 0.5 and merged[2]["accuracy"] == 0.2
+    with pytest.raises(InputError, match="no stored run for variant"):
+        sweeps.merge(experiment, stored[:-1], [])
