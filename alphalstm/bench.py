@@ -16,6 +16,7 @@ the machine is shared and its speed varies from day to day.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 
@@ -27,8 +28,34 @@ from .training import History, ResetStateEachEpoch, updates_per_epoch
 SIDES = ("original", "keras-tuned", "alphalstm")
 
 
+@contextlib.contextmanager
+def _op_determinism_off():
+    """Let Keras use XLA: Keras 3 turns ``jit_compile=True`` off, with a warning,
+    while TensorFlow's op determinism is on (``trainer.model_supports_jit``), and
+    :func:`~alphalstm.training.set_seed` turns it on. TensorFlow has no public
+    call to turn it off again, hence the private module."""
+    from tensorflow.python.framework import config
+
+    was_on = config.is_op_determinism_enabled()
+    config.disable_op_determinism()
+    try:
+        yield
+    finally:
+        if was_on:
+            config.enable_op_determinism()
+
+
 def keras_tuned_fit(recipe: Recipe, model: keras.Model, X, y, seed: int) -> History:
-    """Train with one ``fit`` call, tuned as Keras' documentation suggests."""
+    """Train with one ``fit`` call, tuned as Keras' documentation suggests.
+
+    Runs with op determinism off, so that Keras keeps ``jit_compile=True``;
+    raises if Keras turned XLA off anyway.
+    """
+    with _op_determinism_off():
+        return _keras_tuned_fit(recipe, model, X, y, seed)
+
+
+def _keras_tuned_fit(recipe: Recipe, model: keras.Model, X, y, seed: int) -> History:
     bs = recipe.resolved_batch_size(len(X))
     per_epoch = updates_per_epoch(len(X), bs)
     model.compile(
@@ -38,6 +65,8 @@ def keras_tuned_fit(recipe: Recipe, model: keras.Model, X, y, seed: int) -> Hist
         steps_per_execution=per_epoch,
         jit_compile=True,
     )
+    if model.jit_compile is not True:
+        raise RuntimeError("Keras turned jit_compile off; the keras-tuned side would not use XLA")
     ds = tf.data.Dataset.from_tensor_slices((X, y)).cache()
     if recipe.shuffle:
         ds = ds.shuffle(len(X), seed=seed, reshuffle_each_iteration=True)

@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from fractions import Fraction
 
 from .data import check_text
-from .errors import check_int
+from .errors import InputError, check_int
 
 
 def best_correct(contexts: list[str], nexts: str) -> int:
@@ -63,3 +63,41 @@ def context_needed(text: str) -> int:
         if ceiling(text, k) == 1:
             return k
     raise AssertionError("unreachable: the full prefix identifies every position")
+
+
+def undecided(text: str, k: int) -> list[int]:
+    """The positions of ``text`` whose symbol the last ``k`` symbols do not decide.
+
+    Position j (1 <= j < len(text)) is undecided when its context of up to
+    ``k`` symbols is followed, somewhere in the text, by more than one
+    distinct symbol. Those are the steps where a predictor with ``k``
+    symbols of context must guess; the others it can get right.
+    """
+    check_text(text)
+    check_int("k", k)
+    contexts = [text[max(0, j - k) : j] for j in range(1, len(text))]
+    followers: dict[str, set[str]] = defaultdict(set)
+    for context, nxt in zip(contexts, text[1:]):
+        followers[context].add(nxt)
+    return [j for j, c in enumerate(contexts, start=1) if len(followers[c]) > 1]
+
+
+def accuracy_at(text: str, predicted: str, positions: list[int]) -> float:
+    """The share of ``positions`` of ``text`` that ``predicted`` gets right.
+
+    ``predicted`` holds one prediction per position up to the end of the
+    text: for a model that needs ``w`` symbols before its first prediction it
+    is ``len(text) - w`` long, and positions before its first one are skipped.
+    """
+    first = len(text) - len(predicted)
+    if not 1 <= first < len(text):
+        raise InputError(
+            f"{len(predicted)} predictions do not fit a text of {len(text)} symbols; "
+            f"allowed: 1..{len(text) - 1}"
+        )
+    scored = [j for j in positions if j >= first]
+    if not scored:
+        raise InputError("none of the positions has a prediction")
+    if any(not 1 <= j < len(text) for j in scored):
+        raise InputError(f"positions must be in 1..{len(text) - 1}")
+    return sum(predicted[j - first] == text[j] for j in scored) / len(scored)

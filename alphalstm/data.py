@@ -54,14 +54,16 @@ def bounce(symbols: str = ALPHABET) -> str:
 
 
 def recall(gap: int, repeats: int = 8, middle: str = ALPHABET + ALPHABET.lower(),
-           marks: str = "xy") -> str:
+           marks: str = "xy", start: int = 0) -> str:
     """Two sequences that differ only in their first and last symbol, alternating.
 
     ``x M x y M y x M x ...`` where ``M`` is the first ``gap`` symbols of
-    ``middle`` (``A..Z`` then ``a..z``, so all distinct up to a gap of 49). Predicting the closing mark needs the opening one, seen
-    ``gap`` inputs before the last input of ``M``. The text is ``repeats``
-    pairs long plus the opening mark of the next pair, so it has exactly
-    ``repeats * 2 * (gap + 2)`` transitions.
+    ``middle`` (``A..Z`` then ``a..z``, so all distinct up to a gap of 52).
+    Predicting the closing mark needs the opening one, read ``gap`` inputs
+    before the last input of ``M``. The text has exactly
+    ``repeats * 2 * (gap + 2)`` transitions. With ``start = 0`` it begins
+    with an opening mark; ``start = s`` begins ``s`` symbols later in the same
+    cycle (and then its first closing mark cannot be predicted).
     """
     check_int("gap", gap)
     check_int("repeats", repeats)
@@ -69,9 +71,14 @@ def recall(gap: int, repeats: int = 8, middle: str = ALPHABET + ALPHABET.lower()
         raise InputError(f"gap must be at most {len(middle)}, got {gap}")
     if len(marks) != 2 or marks[0] == marks[1] or set(marks) & set(middle[:gap]):
         raise InputError(f"marks must be 2 distinct symbols not in the middle, got {marks!r}")
+    period = 2 * (gap + 2)
+    check_int("start", start, minimum=0)
+    if start >= period:
+        raise InputError(f"start must be in 0..{period - 1} (one cycle), got {start}")
     a, b = marks
     m = middle[:gap]
-    return (a + m + a + b + m + b) * repeats + a
+    cycle = a + m + a + b + m + b
+    return (cycle * (repeats + 1))[start : start + repeats * period + 1]
 
 
 # ---- symbols -------------------------------------------------------------

@@ -23,9 +23,9 @@ BOTH = CALIBRATION_SEEDS + HELD_OUT_SEEDS
 RECALL_GAPS = (2, 6, 14, 30)
 
 
-def _recall_text(gap: int) -> str:
+def _recall_text(gap: int, start: int = 0) -> str:
     """The recall task with 1,024 transitions, whatever the gap."""
-    return recall(gap, repeats=1024 // (2 * (gap + 2)))
+    return recall(gap, repeats=1024 // (2 * (gap + 2)), start=start)
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,16 @@ def _grid() -> list[Experiment]:
                         (("text", _recall_text(gap)), ("steps", steps)))
                 for gap in RECALL_GAPS
                 for steps in (1, 4, 16, 64)
+            ) + (
+                # Controls for two confounds of the grid above. With gap 14 and
+                # T=16 every chunk starts with an opening mark, so each
+                # dependency lies inside one chunk; starting the text 8 symbols
+                # later puts a chunk boundary inside every one. And T=64 makes
+                # a quarter of T=16's updates in the same 200 epochs.
+                Variant("gap 14, T=16, chunks cut inside the gap", "recall-stateful",
+                        (("text", _recall_text(14, start=8)), ("steps", 16))),
+                Variant("gap 30, T=64, 800 epochs", "recall-stateful",
+                        (("text", _recall_text(30)), ("steps", 64), ("epochs", 800))),
             ),
             CALIBRATION_SEEDS,
         ),

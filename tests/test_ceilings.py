@@ -53,3 +53,35 @@ def test_bad_input():
         ceilings.ceiling("A", 1)
     with pytest.raises(InputError, match="k must be a positive integer"):
         ceilings.ceiling("AB", 0)
+
+
+def test_undecided_positions_by_hand():
+    # "xABxyAByx": with 2 symbols of context, "AB" is followed by x (position
+    # 3) and by y (position 7); every other context has one follower.
+    text = data.recall(2, repeats=1)
+    assert text == "xABxyAByx"
+    assert ceilings.undecided(text, 2) == [3, 7]
+    assert ceilings.undecided(text, 3) == []
+    # With one symbol: "x" is followed by A, y and A; "B" by x and y; "y" by A, x.
+    assert ceilings.undecided(text, 1) == [1, 3, 4, 5, 7, 8]
+
+
+def test_accuracy_at_aligns_predictions_to_the_end_of_the_text():
+    text = "xABxyAByx"
+    # a window of 2 predicts positions 2..8: 7 predictions
+    assert ceilings.accuracy_at(text, "BxyAByx", [3, 7]) == 1.0
+    assert ceilings.accuracy_at(text, "BxyABxx", [3, 7]) == 0.5
+    # positions before the first prediction are skipped
+    assert ceilings.accuracy_at(text, "x", [3, 8]) == 1.0
+    with pytest.raises(InputError, match="do not fit"):
+        ceilings.accuracy_at(text, "", [3])
+    with pytest.raises(InputError, match="none of the positions"):
+        ceilings.accuracy_at(text, "x", [3])
+
+
+def test_recall_shifted_start_is_the_same_cycle():
+    text = data.recall(2, repeats=2, start=3)
+    assert text == "xyAByxABxyAByxABx"
+    assert len(text) - 1 == 2 * 2 * (2 + 2)
+    with pytest.raises(InputError, match="start must be in 0..7"):
+        data.recall(2, start=8)

@@ -21,7 +21,10 @@ def _unshuffled(name):
 def _twins(recipe, n_samples=60):
     """Data and two models with the same initial weights for ``recipe``."""
     vocab, X, y, first = runs.prepare(recipe, seed=3)
-    if recipe.pieces is not None:  # 1,000 pieces: a slice is enough to compare
+    if not recipe.stateful and len(X) > n_samples:
+        # 1,000 pieces or windows: a slice is enough to compare, and keeps the
+        # run to a few dozen Adam steps, within which float32 round-off stays
+        # under TOL (192 steps of recall-window drifted to 1.02e-5).
         X, y = X[:n_samples], y[:n_samples]
         first = runs.build(recipe, vocab, len(X))
     second = runs.build(recipe, vocab, len(X))
