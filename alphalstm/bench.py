@@ -127,7 +127,8 @@ def line(row: dict) -> str:
     """The one-line verdict ``python -m alphalstm bench`` ends with."""
     acc = row["accuracy"]
     return (
-        f"{row['chapter']}: original {row['original_seconds']:.2f} s, "
+        f"{row['chapter']}{' (original recipe)' if row.get('original') else ''}: "
+        f"original {row['original_seconds']:.2f} s, "
         f"keras-tuned {row['keras_tuned_seconds']:.2f} s, "
         f"alphalstm {row['alphalstm_seconds']:.2f} s, "
         f"speedup {row['speedup_over_original']:.1f}x over original, "
