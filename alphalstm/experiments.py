@@ -172,6 +172,8 @@ def _grid() -> list[Experiment]:
                         (("text", _recall_text(14, start=8)), ("steps", 16))),
                 Variant("gap 30, T=64, 800 epochs", "recall-stateful",
                         (("text", _recall_text(30)), ("steps", 64), ("epochs", 800))),
+                Variant("gap 30, T=16, 800 epochs", "recall-stateful",
+                        (("text", _recall_text(30)), ("steps", 16), ("epochs", 800))),
             ),
             CALIBRATION_SEEDS,
         ),
