@@ -10,12 +10,13 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: book test test-unit lab notebooks sweeps bench clean help
+.PHONY: book test test-unit lint lab notebooks sweeps bench clean help
 
 help:
 	@echo "make book       build the HTML book into _build/html"
 	@echo "make test       run every test: package, notebooks (nbval), book build, browser"
 	@echo "make test-unit  the fast tier only (pytest -m unit), in seconds"
+	@echo "make lint       ruff check and ruff format --check (also part of make test)"
 	@echo "make lab        open the notebooks in a local JupyterLab"
 	@echo "make notebooks  re-execute every notebook in place (Restart & Run All)"
 	@echo "make sweeps     rerun every stored experiment (about an hour on 2 cores)"
@@ -33,8 +34,16 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . -W --keep-going
 	@echo "Open _build/html/index.html"
 
-test: $(STAMP)
+LINTED := alphalstm tests notebooks
+
+test: $(STAMP) lint
 	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval-lax --nbval-current-env --durations=8
+
+# ruff, pinned in requirements.txt: lint and 88-column format of the package, the
+# tests and the notebooks' code (configured in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests -m unit -q
@@ -57,10 +66,14 @@ sweeps: $(STAMP)
 	  $(BIN)/python -m alphalstm experiment $$name --data notebooks/data || exit 1; \
 	done
 
-# Three-sided benchmark of every chapter's recipe (and the originals that differ).
+# Three-sided benchmark of every chapter's recipe, then of the original tutorial's
+# recipes that differ from the chapters' (--original); three rounds each.
 bench: $(STAMP)
 	for ch in $$($(BIN)/python -c 'from alphalstm import recipes; print(*recipes.CHAPTERS)'); do \
 	  $(BIN)/python -m alphalstm bench $$ch --out notebooks/data/bench.jsonl || exit 1; \
+	done
+	for ch in $$($(BIN)/python -c 'from alphalstm import recipes as r; print(*[n for n, o in r.ORIGINALS.items() if o is not r.RECIPES[n]])'); do \
+	  $(BIN)/python -m alphalstm bench $$ch --original --out notebooks/data/bench.jsonl || exit 1; \
 	done
 
 clean:

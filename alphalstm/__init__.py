@@ -4,8 +4,9 @@ Submodules load on first use, so ``import alphalstm`` is cheap and
 ``python -m alphalstm --help`` answers without importing TensorFlow:
 
 * TensorFlow-free: :mod:`~alphalstm.data`, :mod:`~alphalstm.ceilings`,
-  :mod:`~alphalstm.recipes`, :mod:`~alphalstm.experiments`,
-  :mod:`~alphalstm.store`, :mod:`~alphalstm.sweeps`, :mod:`~alphalstm.cli`;
+  :mod:`~alphalstm.claims`, :mod:`~alphalstm.recipes`,
+  :mod:`~alphalstm.experiments`, :mod:`~alphalstm.store`,
+  :mod:`~alphalstm.sweeps`, :mod:`~alphalstm.fingerprint`, :mod:`~alphalstm.cli`;
 * with Keras (TensorFlow backend): :mod:`~alphalstm.models`,
   :mod:`~alphalstm.training`, :mod:`~alphalstm.evaluate`,
   :mod:`~alphalstm.runs`, :mod:`~alphalstm.plots`, :mod:`~alphalstm.bench`,
@@ -20,11 +21,26 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"  # the one place it is written (pyproject.toml reads it)
 
 _SUBMODULES = (
-    "bench", "ceilings", "cli", "data", "errors", "evaluate", "experiments",
-    "export", "models", "plots", "recipes", "runs", "store", "sweeps", "training",
+    "bench",
+    "ceilings",
+    "claims",
+    "cli",
+    "data",
+    "errors",
+    "evaluate",
+    "experiments",
+    "export",
+    "fingerprint",
+    "models",
+    "plots",
+    "recipes",
+    "runs",
+    "store",
+    "sweeps",
+    "training",
 )
 
 

@@ -1,140 +1,182 @@
-"""Benchmarks: one recipe trained three ways in one process, side by side.
+"""Benchmarks: one recipe trained three ways in one process, side by side, repeated.
 
-1. **original**: Keras ``fit`` as the tutorial uses it (for stateful batch-1
-   recipes, 300 calls of ``fit`` with a reset after each);
-2. **keras-tuned**: Keras' own answer to per-batch overhead, as its
-   documentation suggests: one ``fit`` call on a cached ``tf.data`` pipeline,
-   ``compile(steps_per_execution=<batches per epoch>, jit_compile=True)``,
-   stateful layers reset by :class:`~alphalstm.training.ResetStateEachEpoch`;
+1. **original**: Keras ``fit`` as the tutorial uses it
+   (:func:`~alphalstm.training.fit_as_written`);
+2. **keras-tuned**: Keras' own answer to per-batch overhead
+   (:func:`~alphalstm.training.keras_tuned_fit`: a cached ``tf.data``
+   pipeline, ``steps_per_execution``, XLA);
 3. **alphalstm**: :class:`~alphalstm.training.CompiledLoop`.
 
-All three start from the same initial weights and make the same number of
-updates (checked with ``optimizer.iterations``). Times are wall-clock seconds
-of training, compilation included. Only ratios measured in one run compare:
-the machine is shared and its speed varies from day to day.
+What makes the comparison fair:
+
+* every side starts from the same initial weights and makes the same number
+  of updates (checked with ``optimizer.iterations``);
+* every side gets the same unrolling choice: recurrences of at most
+  ``unroll_up_to`` steps are traced unrolled, on all three sides;
+* every side's timer covers its whole setup (building the training
+  function, uploading data, building the optimizer) and its training,
+  compilation included; only building the fresh model is left out;
+* the sides run ``repeats`` times in rotating order (first round original,
+  keras-tuned, alphalstm; second round keras-tuned, alphalstm, original; ...),
+  and the report gives every time and the median of each side.
+
+Times are wall-clock seconds on a machine shared with whatever else runs on
+it; only ratios measured in one call compare.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
+import statistics
 import time
+from collections.abc import Callable
 
-from . import runs
-from ._backend import keras, tf
+from . import runs, training
+from ._backend import keras
+from .errors import InputError, check_int
 from .recipes import Recipe
-from .training import History, ResetStateEachEpoch, updates_per_epoch
 
 SIDES = ("original", "keras-tuned", "alphalstm")
+UNROLL_UP_TO = 16  # the same for every side (CompiledLoop's default)
+GOALS = {"original": 25.0, "keras-tuned": 5.0}  # the speedups alphalstm aimed for
 
 
-@contextlib.contextmanager
-def _op_determinism_off():
-    """Let Keras use XLA: Keras 3 turns ``jit_compile=True`` off, with a warning,
-    while TensorFlow's op determinism is on (``trainer.model_supports_jit``), and
-    :func:`~alphalstm.training.set_seed` turns it on. TensorFlow has no public
-    call to turn it off again, hence the private module."""
-    from tensorflow.python.framework import config
-
-    was_on = config.is_op_determinism_enabled()
-    config.disable_op_determinism()
-    try:
-        yield
-    finally:
-        if was_on:
-            config.enable_op_determinism()
-
-
-def keras_tuned_fit(recipe: Recipe, model: keras.Model, X, y, seed: int) -> History:
-    """Train with one ``fit`` call, tuned as Keras' documentation suggests.
-
-    Runs with op determinism off, so that Keras keeps ``jit_compile=True``;
-    raises if Keras turned XLA off anyway.
-    """
-    with _op_determinism_off():
-        return _keras_tuned_fit(recipe, model, X, y, seed)
-
-
-def _keras_tuned_fit(recipe: Recipe, model: keras.Model, X, y, seed: int) -> History:
+def _trainers(recipe: Recipe, X, y, seed: int) -> dict[str, Callable]:
+    """Each side's training, as a function of a fresh model."""
     bs = recipe.resolved_batch_size(len(X))
-    per_epoch = updates_per_epoch(len(X), bs)
-    model.compile(
-        optimizer=keras.optimizers.Adam(epsilon=recipe.adam_epsilon),
-        loss="categorical_crossentropy",
-        metrics=["accuracy"],
-        steps_per_execution=per_epoch,
-        jit_compile=True,
-    )
-    if model.jit_compile is not True:
-        raise RuntimeError("Keras turned jit_compile off; the keras-tuned side would not use XLA")
-    ds = tf.data.Dataset.from_tensor_slices((X, y)).cache()
-    if recipe.shuffle:
-        ds = ds.shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
-    ds = ds.batch(bs, drop_remainder=recipe.stateful)
-    callbacks = [ResetStateEachEpoch()] if recipe.stateful else []
-    start = time.perf_counter()
-    # shuffle=False: the dataset itself shuffles (or not), as the recipe says
-    logs = model.fit(ds, epochs=recipe.epochs, shuffle=False, verbose=0,
-                     callbacks=callbacks).history
-    seconds = time.perf_counter() - start
-    return History(
-        loss=[float(v) for v in logs["loss"]],
-        accuracy=[float(v) for v in logs["accuracy"]],
-        updates=int(model.optimizer.iterations.numpy()),
-        seconds=seconds,
-    )
+
+    def original(model: keras.Model) -> training.History:
+        with training.unrolled_recurrence(model, UNROLL_UP_TO):
+            return training.fit_as_written(
+                model, X, y, recipe.epochs, bs, recipe.shuffle, recipe.stateful
+            )
+
+    def keras_tuned(model: keras.Model) -> training.History:
+        return training.keras_tuned_fit(
+            model,
+            X,
+            y,
+            recipe.epochs,
+            bs,
+            recipe.shuffle,
+            recipe.stateful,
+            seed,
+            unroll_up_to=UNROLL_UP_TO,
+        )
+
+    def alphalstm(model: keras.Model) -> training.History:
+        loop = training.CompiledLoop(
+            model,
+            X,
+            y,
+            batch_size=bs,
+            shuffle=recipe.shuffle,
+            reset_each_epoch=recipe.stateful,
+            seed=seed,
+            unroll_up_to=UNROLL_UP_TO,
+        )
+        return loop.fit(recipe.epochs, progress=False)
+
+    return {"original": original, "keras-tuned": keras_tuned, "alphalstm": alphalstm}
 
 
-def benchmark(recipe: Recipe, seed: int = 7, original: bool = False, log=print) -> dict:
-    """Train ``recipe`` three ways from the same initial weights; return the figures."""
+def rotation(repeats: int) -> list[tuple[str, ...]]:
+    """The order of the sides in each round: round r starts with side r mod 3."""
+    check_int("repeats", repeats)
+    return [SIDES[r % 3 :] + SIDES[: r % 3] for r in range(repeats)]
+
+
+def verdict(low: float, high: float, goal: float) -> str:
+    """``met``, ``missed`` or ``within noise`` for a speedup range against a goal."""
+    if low >= goal:
+        return "met"
+    if high < goal:
+        return "missed"
+    return "within noise"
+
+
+def benchmark(
+    recipe: Recipe,
+    seed: int = 7,
+    original: bool = False,
+    repeats: int = 3,
+    log: Callable[[str], None] = print,
+) -> dict:
+    """Train ``recipe`` three ways, ``repeats`` times each: every time, and medians."""
+    check_int("repeats", repeats)
     vocab, X, y, model = runs.prepare(recipe, seed)
     initial = model.get_weights()
-    results: dict[str, tuple[History, float]] = {}
-
-    def measure(side: str, train) -> None:
-        log(f"  {side} ...")
-        fresh = runs.build(recipe, vocab, len(X))
-        fresh.set_weights(initial)
-        history = train(fresh)
-        run = runs.Run(recipe, seed, vocab, fresh, X, y, history)
-        results[side] = (history, run.accuracy())
-
-    measure("original", lambda m: runs.fit_as_written(recipe, m, X, y))
-    measure("keras-tuned", lambda m: keras_tuned_fit(recipe, m, X, y, seed))
-    measure("alphalstm", lambda m: runs.loop(recipe, m, X, y, seed).fit(recipe.epochs))
-    updates = {side: h.updates for side, (h, _) in results.items()}
-    if len(set(updates.values())) != 1:
-        raise RuntimeError(f"the three sides made different numbers of updates: {updates}")
-    t = {side: h.seconds for side, (h, _) in results.items()}
-    return {
+    trainers = _trainers(recipe, X, y, seed)
+    seconds: dict[str, list[float]] = {side: [] for side in SIDES}
+    updates: dict[str, set[int]] = {side: set() for side in SIDES}
+    accuracy: dict[str, float] = {}
+    for r, order in enumerate(rotation(repeats), start=1):
+        for side in order:
+            fresh = runs.build(recipe, vocab, len(X))
+            fresh.set_weights(initial)
+            start = time.perf_counter()
+            history = trainers[side](fresh)
+            seconds[side].append(time.perf_counter() - start)
+            updates[side].add(history.updates)
+            log(f"  round {r}, {side}: {seconds[side][-1]:.2f} s")
+            if r == 1:
+                run = runs.Run(recipe, seed, vocab, fresh, X, y, history)
+                accuracy[side] = run.accuracy()
+    counts = set().union(*updates.values())
+    if len(counts) != 1:
+        raise RuntimeError(f"the sides made different numbers of updates: {updates}")
+    medians = {side: statistics.median(t) for side, t in seconds.items()}
+    row = {
         "chapter": recipe.name,
         "original": original,
         "seed": seed,
         "epochs": recipe.epochs,
-        "updates": updates["alphalstm"],
-        "original_seconds": round(t["original"], 2),
-        "keras_tuned_seconds": round(t["keras-tuned"], 2),
-        "alphalstm_seconds": round(t["alphalstm"], 2),
-        "speedup_over_original": round(t["original"] / t["alphalstm"], 1),
-        "speedup_over_keras_tuned": round(t["keras-tuned"] / t["alphalstm"], 1),
-        "accuracy": {side: round(acc, 4) for side, (_, acc) in results.items()},
+        "updates": counts.pop(),
+        "repeats": repeats,
+        "unroll_up_to": UNROLL_UP_TO,
+        "seconds": {side: [round(t, 3) for t in ts] for side, ts in seconds.items()},
+        "median_seconds": {side: round(t, 3) for side, t in medians.items()},
+        "accuracy": {side: round(acc, 4) for side, acc in accuracy.items()},
         "machine_cores": os.cpu_count(),
         "when": time.strftime("%Y-%m-%d"),
     }
+    return {**row, **speedups(row)}
+
+
+def speedups(row: dict) -> dict:
+    """Median speedups of alphalstm over each side, their ranges, and the verdicts.
+
+    The range pairs the slowest with the fastest time across rounds:
+    (fastest other / slowest alphalstm, slowest other / fastest alphalstm).
+    """
+    ours = row["seconds"]["alphalstm"]
+    out = {}
+    for side, goal in GOALS.items():
+        theirs = row["seconds"][side]
+        key = side.replace("-", "_")
+        low, high = min(theirs) / max(ours), max(theirs) / min(ours)
+        out[f"speedup_over_{key}"] = round(
+            row["median_seconds"][side] / row["median_seconds"]["alphalstm"], 1
+        )
+        out[f"speedup_range_over_{key}"] = [round(low, 1), round(high, 1)]
+        out[f"goal_over_{key}"] = verdict(low, high, goal)
+    return out
 
 
 def line(row: dict) -> str:
     """The one-line verdict ``python -m alphalstm bench`` ends with."""
-    acc = row["accuracy"]
+    med, acc = row["median_seconds"], row["accuracy"]
+    if set(med) != set(SIDES):
+        raise InputError(f"a benchmark row needs the sides {SIDES}, got {sorted(med)}")
     return (
         f"{row['chapter']}{' (original recipe)' if row.get('original') else ''}: "
-        f"original {row['original_seconds']:.2f} s, "
-        f"keras-tuned {row['keras_tuned_seconds']:.2f} s, "
-        f"alphalstm {row['alphalstm_seconds']:.2f} s, "
+        f"original {med['original']:.2f} s, keras-tuned {med['keras-tuned']:.2f} s, "
+        f"alphalstm {med['alphalstm']:.2f} s (medians of {row['repeats']}), "
         f"speedup {row['speedup_over_original']:.1f}x over original, "
         f"{row['speedup_over_keras_tuned']:.1f}x over keras-tuned, "
-        f"accuracy {acc['original']:.2f} / {acc['keras-tuned']:.2f} / {acc['alphalstm']:.2f}"
+        f"accuracy {acc['original']:.2f} / {acc['keras-tuned']:.2f} / "
+        f"{acc['alphalstm']:.2f}"
     )
 
 
-__all__ = ["SIDES", "benchmark", "keras_tuned_fit", "line"]
+__all__ = ["GOALS", "SIDES", "benchmark", "line", "rotation", "speedups", "verdict"]

@@ -25,7 +25,7 @@ from .errors import InputError, check_int
 def best_correct(contexts: list[str], nexts: str) -> int:
     """How many of the ``nexts`` the best context -> symbol table gets right."""
     if len(contexts) != len(nexts):
-        raise ValueError(f"{len(contexts)} contexts but {len(nexts)} next symbols")
+        raise InputError(f"{len(contexts)} contexts but {len(nexts)} next symbols")
     table: dict[str, Counter] = defaultdict(Counter)
     for context, nxt in zip(contexts, nexts):
         table[context][nxt] += 1
@@ -35,12 +35,12 @@ def best_correct(contexts: list[str], nexts: str) -> int:
 def of_samples(contexts: list[str], nexts: str) -> Fraction:
     """The ceiling over given samples: the best any context -> symbol table can do."""
     if not nexts:
-        raise ValueError("no samples")
+        raise InputError("no samples: need at least one (context, next symbol) pair")
     return Fraction(best_correct(contexts, nexts), len(nexts))
 
 
 def ceiling(text: str, k: int) -> Fraction:
-    """The best accuracy with the last ``k`` symbols as context, as an exact fraction."""
+    """The best accuracy with the last ``k`` symbols as context (an exact fraction)."""
     check_text(text)
     check_int("k", k)
     contexts = [text[max(0, i - k) : i] for i in range(1, len(text))]
@@ -89,6 +89,9 @@ def accuracy_at(text: str, predicted: str, positions: list[int]) -> float:
     text: for a model that needs ``w`` symbols before its first prediction it
     is ``len(text) - w`` long, and positions before its first one are skipped.
     """
+    check_text(text)
+    if not isinstance(predicted, str):
+        raise InputError(f"predicted must be a string of symbols, got {predicted!r}")
     first = len(text) - len(predicted)
     if not 1 <= first < len(text):
         raise InputError(

@@ -14,8 +14,13 @@ import os
 import sys
 from pathlib import Path
 
-from . import ceilings, data, experiments, recipes, store, sweeps
+from . import ceilings, claims, data, experiments, recipes, store
 from .errors import BackendError, InputError, check_int
+
+# TensorFlow reads these when it is first imported: they keep its start-up
+# notices off the terminal. Set (unless already set) by the commands that
+# import it, so every subprocess a sweep starts inherits the same behaviour.
+QUIET_TF = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 
 class UsageError(Exception):
@@ -35,7 +40,9 @@ def _int_at_least(minimum: int):
         try:
             return check_int("value", int(text), minimum)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"expected {wanted}, got {text!r}"
+            ) from None
 
     return parse
 
@@ -67,27 +74,100 @@ def parse_seeds(spec: str) -> list[int]:
     return sorted(seeds)
 
 
+# ---- --set KEY=VALUE -------------------------------------------------------
+
+
+def _bool(text: str) -> bool:
+    if text.lower() in ("true", "1", "yes"):
+        return True
+    if text.lower() in ("false", "0", "no"):
+        return False
+    raise InputError(f"expected true or false, got {text!r}")
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise InputError(f"expected an integer, got {text!r}") from None
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"expected a number, got {text!r}") from None
+
+
+def _whole_set_or_int(text: str) -> int | str:
+    return "all" if text == "all" else _int(text)
+
+
+# How the command line reads each setting that recipes.customise can change.
+SETTING_TYPES = {
+    "epochs": _int,
+    "units": _int,
+    "batch_size": _whole_set_or_int,  # "all": the whole set
+    "shuffle": _bool,
+    "streams": str,
+    "text": str,
+    "recurrent_activation": str,
+    "adam_epsilon": _float,
+    "window": _int,
+    "layout": str,
+    "encoding": str,
+    "steps": _int,
+    "maxlen": _int,
+    "pad": _float,
+    "pieces": _int,
+    "generator": str,
+}
+
+
+def parse_setting(assignment: str) -> tuple[str, object]:
+    """``"units=50"`` -> ``("units", 50)``, for a setting in :data:`SETTING_TYPES`."""
+    key, sep, text = assignment.partition("=")
+    key = key.strip().replace("-", "_")
+    if not sep or key not in SETTING_TYPES:
+        raise InputError(
+            f"bad setting {assignment!r}; use KEY=VALUE with KEY one of: "
+            f"{', '.join(SETTING_TYPES)}"
+        )
+    return key, SETTING_TYPES[key](text.strip())
+
+
 def _chapter_options(p: argparse.ArgumentParser) -> None:
     """The options that choose and change a recipe (train and sweep)."""
     p.add_argument("chapter", help=f"one of: {', '.join(recipes.CHAPTERS)}")
-    p.add_argument("--original", action="store_true",
-                   help="the original tutorial's recipe for this chapter, as written")
+    p.add_argument(
+        "--original",
+        action="store_true",
+        help="the original tutorial's recipe for this chapter, as written",
+    )
     p.add_argument("--epochs", type=_positive)
     p.add_argument("--units", type=_positive)
     p.add_argument("--batch-size", type=_positive)
-    p.add_argument("--streams", choices=data.STREAM_LAYOUTS,
-                   help="stream layout for stateful batches larger than 1")
+    p.add_argument(
+        "--streams",
+        choices=data.STREAM_LAYOUTS,
+        help="stream layout for stateful batches larger than 1",
+    )
     text = p.add_mutually_exclusive_group()
     text.add_argument("--alphabet", help="train on these distinct symbols, in order")
     text.add_argument("--sequence", help="train on this text (symbols may repeat)")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help=f"change a setting; KEY one of: {', '.join(recipes.CHANGES)}")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help=f"change a setting; KEY one of: {', '.join(SETTING_TYPES)}",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m alphalstm",
-        description="Train, sweep and benchmark the recipes of 'LSTM state in Keras 3'.",
+        description="Train, sweep and benchmark the recipes of 'LSTM state in Keras 3'",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -99,45 +179,83 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = sub.add_parser("sweep", help="train one recipe on many seeds, in parallel")
     _chapter_options(sweep)
     sweep.add_argument("--seeds", required=True, help="a range or list: 0-9 or 3,5,8")
-    sweep.add_argument("--jobs", type=_positive, help="parallel runs (default: CPU cores)")
+    sweep.add_argument(
+        "--jobs", type=_positive, help="parallel runs (default: CPU cores)"
+    )
     sweep.add_argument("--json", action="store_true", help="print one JSON object")
     sweep.add_argument("--out", help="also store the runs as JSON Lines at this path")
 
     exp = sub.add_parser("experiment", help="run one of the book's stored experiments")
-    exp.add_argument("name", nargs="?", help=f"one of: {', '.join(experiments.EXPERIMENTS)}")
-    exp.add_argument("--list", action="store_true", help="list the experiments and stop")
+    exp.add_argument(
+        "name", nargs="?", help=f"one of: {', '.join(experiments.EXPERIMENTS)}"
+    )
+    exp.add_argument(
+        "--list", action="store_true", help="list the experiments and stop"
+    )
     exp.add_argument("--names", action="store_true", help="print their names only")
-    exp.add_argument("--data", help="the data folder to store the runs in (notebooks/data)")
-    exp.add_argument("--jobs", type=_positive, help="parallel runs (default: CPU cores)")
-    exp.add_argument("--variant", action="append", metavar="LABEL",
-                     help="rerun only this variant and keep the other stored runs "
-                          "(repeatable)")
+    exp.add_argument(
+        "--data", help="the data folder to store the runs in (notebooks/data)"
+    )
+    exp.add_argument(
+        "--jobs", type=_positive, help="parallel runs (default: CPU cores)"
+    )
+    exp.add_argument(
+        "--variant",
+        action="append",
+        metavar="LABEL",
+        help="rerun only this variant and keep the other stored runs (repeatable)",
+    )
 
-    bench = sub.add_parser("bench", help="time fit, Keras' tuned fit and alphalstm side by side")
+    bench = sub.add_parser(
+        "bench", help="time fit, Keras' tuned fit and alphalstm side by side"
+    )
     bench.add_argument("chapter", help=f"one of: {', '.join(recipes.CHAPTERS)}")
-    bench.add_argument("--original", action="store_true",
-                       help="benchmark the original tutorial's recipe")
-    bench.add_argument("--epochs", type=_positive,
-                       help="epochs for all three runs (default: the recipe's, or its "
-                            "bench_epochs where fit would take many minutes)")
+    bench.add_argument(
+        "--original",
+        action="store_true",
+        help="benchmark the original tutorial's recipe",
+    )
+    bench.add_argument(
+        "--epochs",
+        type=_positive,
+        help="epochs for all three runs (default: the recipe's, or its "
+        "bench_epochs where fit would take many minutes)",
+    )
     bench.add_argument("--seed", type=_non_negative, default=7)
+    bench.add_argument(
+        "--repeats",
+        type=_positive,
+        default=3,
+        help="rounds of the three sides, in rotating order (default 3)",
+    )
     bench.add_argument("--out", help="also record the result in this JSON Lines file")
 
-    ceil = sub.add_parser("ceiling", help="the best accuracy any predictor with k symbols "
-                                          "of context can reach on a text")
+    ceil = sub.add_parser(
+        "ceiling",
+        help="the best accuracy any predictor with k symbols "
+        "of context can reach on a text",
+    )
     ceil.add_argument("--sequence", required=True, help="the text")
     ceil.add_argument("--max-context", type=_positive, default=4, metavar="K")
     ceil.add_argument("--json", action="store_true", help="print one JSON object")
 
-    export = sub.add_parser("export", help="train a recipe and write its model as JSON "
-                                           "for the in-browser explorer")
+    export = sub.add_parser(
+        "export",
+        help="train a recipe and write its model as JSON for the in-browser explorer",
+    )
     export.add_argument("chapter", help=f"one of: {', '.join(recipes.CHAPTERS)}")
-    export.add_argument("--seed", type=_non_negative, default=recipes.LIVE_SEED)
+    export.add_argument("--seed", type=_non_negative, default=claims.LIVE_SEED)
     export.add_argument("--out", required=True, help="the JSON file to write")
 
-    fp = sub.add_parser("fingerprint", help="print the fingerprint of the package's sources")
-    fp.add_argument("--stamp", nargs="+", metavar="NOTEBOOK",
-                    help="record it in these notebooks' metadata instead")
+    fp = sub.add_parser(
+        "fingerprint", help="print the fingerprint of the package's sources"
+    )
+    fp.add_argument(
+        "--stamp",
+        nargs="+",
+        metavar="NOTEBOOK",
+        help="record it in these notebooks' metadata instead",
+    )
     return parser
 
 
@@ -145,7 +263,7 @@ def _changes(args: argparse.Namespace) -> tuple[tuple[str, object], ...]:
     """The recipe settings the train/sweep options change, in a fixed order."""
     if args.alphabet is not None:
         data.Vocabulary(args.alphabet)  # must be distinct symbols
-    changes = dict(recipes.parse_change(s) for s in args.set)
+    changes = dict(parse_setting(s) for s in args.set)
     for key in ("epochs", "units", "batch_size", "streams"):
         if getattr(args, key) is not None:
             changes[key] = getattr(args, key)
@@ -157,13 +275,14 @@ def _changes(args: argparse.Namespace) -> tuple[tuple[str, object], ...]:
 
 def _recipe(args: argparse.Namespace) -> recipes.Recipe:
     """The recipe the train/sweep options describe, checked before any training."""
-    return recipes.customise(recipes.get(args.chapter, original=args.original),
-                             **dict(_changes(args)))
+    return recipes.customise(
+        recipes.get(args.chapter, original=args.original), **dict(_changes(args))
+    )
 
 
 def _quiet_tensorflow() -> None:
     """Keep TensorFlow's start-up lines off the terminal (before it is imported)."""
-    for key, value in sweeps.QUIET_TF.items():
+    for key, value in QUIET_TF.items():
         os.environ.setdefault(key, value)
 
 
@@ -176,26 +295,41 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result))
         return 0
-    print(f"{recipe.name}{' (original)' if args.original else ''}: seed {args.seed}, "
-          f"{result['updates']} updates in {result['train_seconds']:.2f} s")
+    print(
+        f"{recipe.name}{' (original)' if args.original else ''}: seed {args.seed}, "
+        f"{result['updates']} updates in {result['train_seconds']:.2f} s"
+    )
     print(f"accuracy: {result['accuracy']:.4f}")
-    print(f"rollout: {result['rollout']} ({'whole text' if result['rollout_ok'] else 'broken'})")
+    print(
+        f"rollout: {result['rollout']} "
+        f"({'whole text' if result['rollout_ok'] else 'broken'})"
+    )
     return 0
 
 
 def _progress(result: dict, done: int, total: int) -> None:
-    verdict = ("FAILED: " + result["error"]) if "error" in result \
+    verdict = (
+        ("FAILED: " + result["error"])
+        if "error" in result
         else f"accuracy {result['accuracy']:.4f}"
-    print(f"  [{done}/{total}] {result['variant']}, seed {result['seed']}: {verdict}",
-          file=sys.stderr, flush=True)
+    )
+    print(
+        f"  [{done}/{total}] {result['variant']}, seed {result['seed']}: {verdict}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
+    from . import sweeps
+
     recipe = _recipe(args)
     seeds = parse_seeds(args.seeds)
     variant = experiments.Variant("sweep", args.chapter, _changes(args), args.original)
-    rows = sweeps.run_many([(variant, s) for s in seeds], jobs=args.jobs, on_done=_progress)
-    summary = sweeps.summarise(rows, recipe.claim)
+    rows = sweeps.run_many(
+        [(variant, s) for s in seeds], jobs=args.jobs, on_done=_progress
+    )
+    summary = claims.summarise(rows, recipe.claim)
     if args.out:
         store.write_jsonl(Path(args.out), rows)
     if args.json:
@@ -205,12 +339,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             if "error" in r:
                 print(f"seed {r['seed']:>4}: FAILED: {r['error']}")
             else:
-                print(f"seed {r['seed']:>4}: accuracy {r['accuracy']:.4f}, rollout "
-                      f"{'ok' if r['rollout_ok'] else 'broken'}, {r['train_seconds']:.2f} s")
+                print(
+                    f"seed {r['seed']:>4}: accuracy {r['accuracy']:.4f}, rollout "
+                    f"{'ok' if r['rollout_ok'] else 'broken'}, "
+                    f"{r['train_seconds']:.2f} s"
+                )
         if summary["accuracy_min"] is not None:
-            print(f"accuracy min {summary['accuracy_min']:.4f}, median "
-                  f"{summary['accuracy_median']:.4f}, max {summary['accuracy_max']:.4f}; "
-                  f"{summary['failed']} failed")
+            print(
+                f"accuracy min {summary['accuracy_min']:.4f}, median "
+                f"{summary['accuracy_median']:.4f}, max {summary['accuracy_max']:.4f}; "
+                f"{summary['failed']} failed"
+            )
     return 1 if summary["failed"] else 0
 
 
@@ -224,6 +363,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         return 0
     if args.name is None or args.data is None:
         raise UsageError("give an experiment NAME and --data DIR (or --list)")
+    from . import sweeps
+
     experiment = experiments.get(args.name)
     for variant in experiment.variants:
         variant.recipe()  # check every variant before any training
@@ -232,10 +373,14 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     stored = store.read_jsonl(path) if labels else []
     if labels:
         experiment.runs(labels)  # unknown labels are refused before any training
-    rows = sweeps.run_experiment(experiment, jobs=args.jobs, on_done=_progress, labels=labels)
+    rows = sweeps.run_experiment(
+        experiment, jobs=args.jobs, on_done=_progress, labels=labels
+    )
     failed = [r for r in rows if "error" in r]
     if failed:
-        print(f"{len(failed)} of {len(rows)} runs failed; nothing stored", file=sys.stderr)
+        print(
+            f"{len(failed)} of {len(rows)} runs failed; nothing stored", file=sys.stderr
+        )
         return 1
     if labels:
         rows = sweeps.merge(experiment, stored, rows)
@@ -250,10 +395,20 @@ def cmd_bench(args: argparse.Namespace) -> int:
     _quiet_tensorflow()
     from . import bench
 
-    print(f"{recipe.name}{' (original)' if args.original else ''}: {recipe.epochs} epochs, "
-          f"seed {args.seed}; three runs from the same initial weights", flush=True)
-    row = bench.benchmark(recipe, args.seed, args.original,
-                          log=lambda m: print(m, flush=True))
+    print(
+        f"{recipe.name}{' (original)' if args.original else ''}: "
+        f"{recipe.epochs} epochs, "
+        f"seed {args.seed}; three sides from the same initial weights, "
+        f"{args.repeats} round(s) in rotating order",
+        flush=True,
+    )
+    row = bench.benchmark(
+        recipe,
+        args.seed,
+        args.original,
+        repeats=args.repeats,
+        log=lambda m: print(m, flush=True),
+    )
     print(f"  updates: {row['updates']} each")
     print(bench.line(row))
     if args.out:
@@ -267,24 +422,32 @@ def cmd_ceiling(args: argparse.Namespace) -> int:
     values = ceilings.ceilings(text, k_max)
     needed = ceilings.context_needed(text)
     if args.json:
-        print(json.dumps({
-            "sequence": text,
-            "ceilings": [float(v) for v in values],
-            "context_needed": needed,
-        }))
+        print(
+            json.dumps(
+                {
+                    "sequence": text,
+                    "ceilings": [float(v) for v in values],
+                    "context_needed": needed,
+                }
+            )
+        )
         return 0
     n = len(text) - 1
     for k, v in enumerate(values, start=1):
-        print(f"k={k}: {v.numerator * n // v.denominator} of {n} right at best ({float(v):.2%})")
+        print(
+            f"k={k}: {v.numerator * n // v.denominator} of {n} right at best "
+            f"({float(v):.2%})"
+        )
     print(f"smallest context that reaches 100%: {needed} symbol(s)")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    recipe = recipes.get(args.chapter)
-    _quiet_tensorflow()
-    from . import export
+    from . import export  # TensorFlow loads only when training starts
 
+    recipe = recipes.get(args.chapter)
+    export.check_exportable(recipe)
+    _quiet_tensorflow()
     path = export.export_recipe(recipe, args.seed, Path(args.out))
     print(f"wrote {path}")
     return 0
@@ -305,8 +468,12 @@ def cmd_fingerprint(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "train": cmd_train, "sweep": cmd_sweep, "experiment": cmd_experiment,
-    "bench": cmd_bench, "ceiling": cmd_ceiling, "export": cmd_export,
+    "train": cmd_train,
+    "sweep": cmd_sweep,
+    "experiment": cmd_experiment,
+    "bench": cmd_bench,
+    "ceiling": cmd_ceiling,
+    "export": cmd_export,
     "fingerprint": cmd_fingerprint,
 }
 

@@ -11,9 +11,10 @@ Two encodings of a symbol are used:
   tutorial does (``A`` = 0/26, ``B`` = 1/26, ...);
 * ``"onehot"``: one feature per symbol.
 
-This module imports Keras only inside the two functions that use it
-(``keras.utils.to_categorical`` and ``keras.utils.pad_sequences``), so that
-the recipes and the command line's argument checks load without TensorFlow.
+This module uses NumPy only, so that the recipes and the command line's
+argument checks load without TensorFlow. Its one-hot rows and its left
+padding are what ``keras.utils.to_categorical`` and
+``keras.utils.pad_sequences`` give (``tests/test_data.py`` compares them).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ STREAM_LAYOUTS = ("contiguous", "rotated")
 
 
 # ---- texts ---------------------------------------------------------------
+
 
 def check_text(text) -> str:
     """Return ``text`` if it can be trained on: 2+ symbols, 2+ distinct ones."""
@@ -53,8 +55,13 @@ def bounce(symbols: str = ALPHABET) -> str:
     return symbols + symbols[-2::-1]
 
 
-def recall(gap: int, repeats: int = 8, middle: str = ALPHABET + ALPHABET.lower(),
-           marks: str = "xy", start: int = 0) -> str:
+def recall(
+    gap: int,
+    repeats: int = 8,
+    middle: str = ALPHABET + ALPHABET.lower(),
+    marks: str = "xy",
+    start: int = 0,
+) -> str:
     """Two sequences that differ only in their first and last symbol, alternating.
 
     ``x M x y M y x M x ...`` where ``M`` is the first ``gap`` symbols of
@@ -70,7 +77,9 @@ def recall(gap: int, repeats: int = 8, middle: str = ALPHABET + ALPHABET.lower()
     if gap > len(middle):
         raise InputError(f"gap must be at most {len(middle)}, got {gap}")
     if len(marks) != 2 or marks[0] == marks[1] or set(marks) & set(middle[:gap]):
-        raise InputError(f"marks must be 2 distinct symbols not in the middle, got {marks!r}")
+        raise InputError(
+            f"marks must be 2 distinct symbols not in the middle, got {marks!r}"
+        )
     period = 2 * (gap + 2)
     check_int("start", start, minimum=0)
     if start >= period:
@@ -83,6 +92,7 @@ def recall(gap: int, repeats: int = 8, middle: str = ALPHABET + ALPHABET.lower()
 
 # ---- symbols -------------------------------------------------------------
 
+
 class Vocabulary:
     """The distinct symbols of a text, in order of first occurrence."""
 
@@ -94,18 +104,20 @@ class Vocabulary:
             )
         if len(symbols) < 2:
             raise InputError(
-                f"symbols needs at least 2 characters to have a next one, got {symbols!r}"
+                "symbols needs at least 2 characters to have a next one, "
+                f"got {symbols!r}"
             )
         repeated = sorted({s for s in symbols if symbols.count(s) > 1})
         if repeated:
             raise InputError(
-                f"symbols must be distinct; repeated: {''.join(repeated)!r} in {symbols!r}"
+                f"symbols must be distinct; repeated: {''.join(repeated)!r} "
+                f"in {symbols!r}"
             )
         self.symbols = symbols
         self._index = {s: i for i, s in enumerate(symbols)}
 
     @classmethod
-    def of(cls, text: str) -> "Vocabulary":
+    def of(cls, text: str) -> Vocabulary:
         """The vocabulary of ``text``: its distinct symbols, first occurrence first."""
         check_text(text)
         return cls("".join(dict.fromkeys(text)))
@@ -140,15 +152,14 @@ class Vocabulary:
         return "".join(out)
 
     def one_hot(self, indices) -> np.ndarray:
-        """One-hot rows, one column per symbol (any leading shape)."""
-        import keras  # see the module docstring
-
-        indices = np.asarray(indices)
-        flat = keras.utils.to_categorical(indices.ravel(), len(self))
-        return flat.reshape(*indices.shape, len(self)).astype(np.float32)
+        """One-hot rows, one column per symbol (any leading shape), float32."""
+        indices = np.asarray(indices, dtype=np.int64)
+        if indices.size and (indices.min() < 0 or indices.max() >= len(self)):
+            raise InputError(f"indices must lie in 0..{len(self) - 1}")
+        return np.eye(len(self), dtype=np.float32)[indices]
 
     def features(self, indices, encoding: str) -> np.ndarray:
-        """Model inputs for integer ``indices``: shape ``(*indices.shape, features)``."""
+        """Inputs for integer ``indices``, shape ``(*indices.shape, features)``."""
         check_choice("encoding", encoding, ENCODINGS)
         indices = np.asarray(indices)
         if encoding == "onehot":
@@ -161,21 +172,62 @@ class Vocabulary:
         return len(self) if encoding == "onehot" else 1
 
 
+def left_pad(sequences: list[np.ndarray], maxlen: int, value: float) -> np.ndarray:
+    """Stack (length, features) arrays, each left-padded with ``value`` to ``maxlen``.
+
+    The same as ``keras.utils.pad_sequences(..., padding="pre", dtype="float32")``
+    for sequences no longer than ``maxlen``.
+    """
+    check_int("maxlen", maxlen)
+    if not sequences:
+        raise InputError("need at least one sequence to pad")
+    features = sequences[0].shape[-1]
+    out = np.full((len(sequences), maxlen, features), value, dtype=np.float32)
+    for row, seq in zip(out, sequences):
+        if not 1 <= len(seq) <= maxlen:
+            raise InputError(
+                f"a sequence of {len(seq)} steps does not fit maxlen={maxlen}"
+            )
+        row[maxlen - len(seq) :] = seq
+    return out
+
+
 # ---- framings ------------------------------------------------------------
 
+
 class Framing(ABC):
-    """How a text becomes (input, next symbol) samples.
+    """How a text becomes training samples: ``X`` (inputs) and ``y`` (next symbols).
+
+    ``return_sequences`` says whether a sample carries one target per time
+    step (its model needs ``LSTM(return_sequences=True)``) or one in all.
+    :meth:`for_prediction` is the framing in which a trained model is asked
+    for the next symbol.
+    """
+
+    encoding: str
+    return_sequences: bool = False
+
+    @abstractmethod
+    def sample_shape(self, vocab: Vocabulary) -> tuple[int, int]:
+        """Shape of one sample: (time steps, features)."""
+
+    @abstractmethod
+    def dataset(self, vocab: Vocabulary, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every sample of ``text``, in order."""
+
+    def for_prediction(self) -> ContextFraming:
+        """The framing that asks a trained model "what comes next?"."""
+        return self
+
+
+class ContextFraming(Framing):
+    """A framing in which each sample is the context before one next symbol.
 
     ``min_context`` is the number of symbols a framing needs before it can
     ask for the next one (a window of 3 needs 3; a padded framing needs 1).
     """
 
     min_context: int
-    encoding: str
-
-    @abstractmethod
-    def sample_shape(self, vocab: Vocabulary) -> tuple[int, int]:
-        """Shape of one sample: (time steps, features)."""
 
     @abstractmethod
     def inputs(self, vocab: Vocabulary, contexts: list[str]) -> np.ndarray:
@@ -183,8 +235,10 @@ class Framing(ABC):
 
     def contexts(self, text: str) -> list[str]:
         """The context before every predicted symbol of ``text``, in order."""
-        return [text[max(0, i - self.max_context) : i]
-                for i in range(self.min_context, len(text))]
+        return [
+            text[max(0, i - self.max_context) : i]
+            for i in range(self.min_context, len(text))
+        ]
 
     @property
     @abstractmethod
@@ -200,7 +254,9 @@ class Framing(ABC):
                 f"a context of {self.min_context} symbols is too long for a sequence "
                 f"of {len(codes)}; allowed: 1..{len(codes) - 1}"
             )
-        return self.inputs(vocab, self.contexts(text)), vocab.one_hot(codes[self.min_context:])
+        return self.inputs(vocab, self.contexts(text)), vocab.one_hot(
+            codes[self.min_context :]
+        )
 
     def context(self, vocab: Vocabulary, text: str) -> np.ndarray:
         """The model input that asks "what follows ``text``?" (a batch of 1)."""
@@ -208,11 +264,11 @@ class Framing(ABC):
             raise InputError(
                 f"need at least {self.min_context} symbol(s) of context, got {text!r}"
             )
-        return self.inputs(vocab, [text[-self.max_context:]])
+        return self.inputs(vocab, [text[-self.max_context :]])
 
 
 @dataclass(frozen=True)
-class Window(Framing):
+class Window(ContextFraming):
     """The last ``size`` symbols, as ``size`` time steps or as ``size`` features.
 
     ``layout="timesteps"``: shape ``(size, features)``, the LSTM steps through
@@ -245,12 +301,12 @@ class Window(Framing):
         if any(len(c) != self.size for c in contexts):
             raise InputError(f"every window must have {self.size} symbol(s)")
         codes = np.stack([vocab.encode(c) for c in contexts])
-        X = vocab.features(codes, self.encoding)            # (N, size, f)
+        X = vocab.features(codes, self.encoding)  # (N, size, f)
         return X.reshape((len(contexts), *self.sample_shape(vocab)))
 
 
 @dataclass(frozen=True)
-class Padded(Framing):
+class Padded(ContextFraming):
     """Pieces of 1..``maxlen`` symbols, left-padded to ``maxlen`` time steps.
 
     Scalar encoding (the original's): ``shift=0`` encodes symbol i as i / size;
@@ -274,7 +330,9 @@ class Padded(Framing):
         check_choice("shift", self.shift, (0, 1))
         check_choice("encoding", self.encoding, ENCODINGS)
         if self.encoding == "onehot" and (self.pad != 0.0 or self.shift):
-            raise InputError("one-hot pieces are padded with zero vectors: use pad=0, shift=0")
+            raise InputError(
+                "one-hot pieces are padded with zero vectors: use pad=0, shift=0"
+            )
 
     @property
     def min_context(self) -> int:
@@ -289,7 +347,9 @@ class Padded(Framing):
 
     def values(self, vocab: Vocabulary) -> np.ndarray:
         """The encoded value of every symbol (scalar encoding)."""
-        return (np.arange(len(vocab), dtype=np.float32) + self.shift) / np.float32(len(vocab))
+        return (np.arange(len(vocab), dtype=np.float32) + self.shift) / np.float32(
+            len(vocab)
+        )
 
     def check(self, vocab: Vocabulary) -> None:
         """Refuse a pad value that collides with a symbol's encoding."""
@@ -306,23 +366,19 @@ class Padded(Framing):
 
     def inputs(self, vocab: Vocabulary, contexts: list[str]) -> np.ndarray:
         """Encode and left-pad: shape (N, maxlen, features)."""
-        import keras  # see the module docstring
-
         self.check(vocab)
         bad = [c for c in contexts if not 1 <= len(c) <= self.maxlen]
         if bad:
             raise InputError(
-                f"piece {bad[0]!r} must have 1..{self.maxlen} symbols (maxlen={self.maxlen})"
+                f"piece {bad[0]!r} must have 1..{self.maxlen} symbols "
+                f"(maxlen={self.maxlen})"
             )
         if self.encoding == "onehot":
             encoded = [vocab.one_hot(vocab.encode(c)) for c in contexts]
         else:
             values = self.values(vocab)
             encoded = [values[vocab.encode(c)][:, None] for c in contexts]
-        X = keras.utils.pad_sequences(
-            encoded, maxlen=self.maxlen, dtype="float32", padding="pre", value=self.pad
-        )
-        return X.reshape(len(contexts), *self.sample_shape(vocab))
+        return left_pad(encoded, self.maxlen, self.pad)
 
     def samples(
         self, vocab: Vocabulary, pieces: list[tuple[str, str]]
@@ -335,7 +391,7 @@ class Padded(Framing):
 
 
 @dataclass(frozen=True)
-class Chunks:
+class Chunks(Framing):
     """A text cut into consecutive chunks of ``steps`` inputs, each with its targets.
 
     For stateful training with truncated backpropagation through time: sample
@@ -347,9 +403,15 @@ class Chunks:
     steps: int = 1
     encoding: str = "onehot"
 
+    return_sequences = True
+
     def __post_init__(self) -> None:
         check_int("steps", self.steps)
         check_choice("encoding", self.encoding, ENCODINGS)
+
+    def for_prediction(self) -> Window:
+        """One symbol at a time, with the state carried, as chapter 5's model."""
+        return Window(1, encoding=self.encoding)
 
     def sample_shape(self, vocab: Vocabulary) -> tuple[int, int]:
         return (self.steps, vocab.n_features(self.encoding))
@@ -366,11 +428,14 @@ class Chunks:
             )
         X = vocab.features(codes[:-1], self.encoding)
         y = vocab.one_hot(codes[1:])
-        return (X.reshape(n // self.steps, self.steps, -1),
-                y.reshape(n // self.steps, self.steps, -1))
+        return (
+            X.reshape(n // self.steps, self.steps, -1),
+            y.reshape(n // self.steps, self.steps, -1),
+        )
 
 
 # ---- variable-length pieces ------------------------------------------------
+
 
 def random_pieces(
     text: str, n: int, max_len: int = 5, seed: int = 0
@@ -408,7 +473,9 @@ def original_pieces(
     check_int("n", n)
     check_int("max_len", max_len)
     if len(text) < 3:
-        raise InputError(f"the original generator needs at least 3 symbols, got {text!r}")
+        raise InputError(
+            f"the original generator needs at least 3 symbols, got {text!r}"
+        )
     rng = np.random.RandomState(seed)
     out = []
     for _ in range(n):
@@ -419,6 +486,7 @@ def original_pieces(
 
 
 # ---- streams for stateful batches ----------------------------------------------
+
 
 def stream_order(n: int, batch_size: int, layout: str = "rotated") -> np.ndarray:
     """Sample indices that lay ``n`` ordered samples out as ``batch_size`` streams.

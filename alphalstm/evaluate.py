@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._backend import keras, tf
-from .data import Framing, Vocabulary
+from .data import ContextFraming, Vocabulary
 from .errors import InputError, check_int
 from .models import fixed_batch_size, reset_states, stateful_layers
 
@@ -60,7 +60,7 @@ class Row:
 
 
 def prediction_table(
-    model: keras.Model, vocab: Vocabulary, framing: Framing, text: str
+    model: keras.Model, vocab: Vocabulary, framing: ContextFraming, text: str
 ) -> list[Row]:
     """Every (context -> next) pair of ``text`` with the model's answer.
 
@@ -69,14 +69,15 @@ def prediction_table(
     """
     X, y = framing.dataset(vocab, text)
     predicted = vocab.decode(predict_indices(model, X).reshape(-1))
-    nexts = text[framing.min_context:]
+    nexts = text[framing.min_context :]
     return [Row(c, e, p) for c, e, p in zip(framing.contexts(text), nexts, predicted)]
 
 
 def format_table(rows: list[Row], only_wrong: bool = False) -> str:
     """Render rows as ``ABC -> D  ok`` lines (or ``WRONG``)."""
     return "\n".join(
-        f"{r.given} -> {r.predicted}  {'ok' if r.correct else 'WRONG, expected ' + r.expected}"
+        f"{r.given} -> {r.predicted}  "
+        f"{'ok' if r.correct else 'WRONG, expected ' + r.expected}"
         for r in rows
         if not (only_wrong and r.correct)
     )
@@ -89,7 +90,7 @@ def _predict_next(model: keras.Model, x: np.ndarray) -> np.ndarray:
         raise InputError(
             f"step-by-step prediction needs a batch size of 1, but this model was "
             f"built for batch size {batch_size}; copy its weights into a batch-1 "
-            "model (alphalstm.models.with_batch_size)"
+            "model (alphalstm.models.stepper or with_batch_size)"
         )
     step = getattr(model, "_alphalstm_step", None)
     if step is None:  # one traced function per model: a rollout is many calls
@@ -100,7 +101,11 @@ def _predict_next(model: keras.Model, x: np.ndarray) -> np.ndarray:
 
 
 def continue_text(
-    model: keras.Model, vocab: Vocabulary, framing: Framing, prefix: str, length: int
+    model: keras.Model,
+    vocab: Vocabulary,
+    framing: ContextFraming,
+    prefix: str,
+    length: int,
 ) -> str:
     """Extend ``prefix`` to ``length`` symbols, feeding each prediction back.
 
@@ -111,7 +116,8 @@ def continue_text(
     check_int("length", length)
     if len(prefix) < framing.min_context:
         raise InputError(
-            f"need at least {framing.min_context} symbol(s) to start from, got {prefix!r}"
+            f"need at least {framing.min_context} symbol(s) to start from, "
+            f"got {prefix!r}"
         )
     if length < len(prefix):
         raise InputError(f"length {length} is shorter than the prefix {prefix!r}")
@@ -131,32 +137,49 @@ def continue_text(
 
 
 def rollout(
-    model: keras.Model, vocab: Vocabulary, framing: Framing, seed: str, length: int
+    model: keras.Model,
+    vocab: Vocabulary,
+    framing: ContextFraming,
+    seed: str,
+    length: int,
 ) -> str:
     """Start from ``seed`` and feed every prediction back until ``length`` symbols."""
     return continue_text(model, vocab, framing, seed, length)
 
 
 def cold_start(
-    model: keras.Model, vocab: Vocabulary, framing: Framing, symbol: str, steps: int = 5
+    model: keras.Model,
+    vocab: Vocabulary,
+    framing: ContextFraming,
+    symbol: str,
+    steps: int = 5,
 ) -> str:
     """Start from ``symbol`` with a zero state and predict ``steps`` symbols."""
     return continue_text(model, vocab, framing, symbol, len(symbol) + steps)
 
 
 def warm_start(
-    model: keras.Model, vocab: Vocabulary, framing: Framing, prefix: str, steps: int = 5
+    model: keras.Model,
+    vocab: Vocabulary,
+    framing: ContextFraming,
+    prefix: str,
+    steps: int = 5,
 ) -> str:
     """Feed the true ``prefix`` first, then predict ``steps`` symbols.
 
     Returns the last symbol of ``prefix`` and what follows it, to compare
     with :func:`cold_start` from that symbol.
     """
-    return continue_text(model, vocab, framing, prefix, len(prefix) + steps)[len(prefix) - 1:]
+    return continue_text(model, vocab, framing, prefix, len(prefix) + steps)[
+        len(prefix) - 1 :
+    ]
 
 
 def from_zero(
-    model: keras.Model, vocab: Vocabulary, framing: Framing, symbols: str | None = None
+    model: keras.Model,
+    vocab: Vocabulary,
+    framing: ContextFraming,
+    symbols: str | None = None,
 ) -> str:
     """The answer to each of ``symbols`` (default: all) fed alone from a zero state."""
     if framing.min_context != 1:
@@ -170,30 +193,68 @@ def transitions(text: str) -> str:
     return " ".join(f"{a}->{b}" for a, b in zip(text, text[1:]))
 
 
-def state_trajectory(
-    model: keras.Model, vocab: Vocabulary, framing: Framing, text: str
-) -> np.ndarray:
-    """The first stateful layer's [hidden, cell] state after each symbol of ``text``.
+@dataclass(frozen=True)
+class Trace:
+    """What a model did at each step: its softmax output and its state after it."""
 
-    Symbols are fed one at a time from a zero state, as in a rollout; returns
-    an array of shape (len(text), 2 * units). The state is reset afterwards.
+    sequence: str
+    probabilities: np.ndarray  # (steps, symbols)
+    h: np.ndarray  # (steps, units): hidden state
+    c: np.ndarray  # (steps, units): cell state
+
+    def states(self) -> np.ndarray:
+        """Hidden and cell state side by side, ``(steps, 2 * units)``."""
+        return np.concatenate([self.h, self.c], axis=1)
+
+
+def trace(
+    model: keras.Model,
+    vocab: Vocabulary,
+    framing: ContextFraming,
+    text: str,
+    reset_each_step: bool = False,
+) -> Trace:
+    """Feed ``text`` one step at a time from a zero state; record output and state.
+
+    ``model`` must keep its state between calls and take a batch of 1: a
+    stateful model built for batch 1, or :func:`alphalstm.models.stepper` of
+    any model. Step i feeds the context that ends at symbol i (for a window
+    of w, the first step ends at symbol w). The state of the first stateful
+    layer is recorded. ``reset_each_step`` zeroes the state before every
+    step, which gives a stateless model's answers. The state is reset
+    afterwards.
     """
     layers = stateful_layers(model)
     if not layers:
-        raise InputError("state_trajectory needs a model with a stateful layer")
+        raise InputError(
+            "trace needs a model that keeps its state between calls; "
+            "use alphalstm.models.stepper(model)"
+        )
     vocab.encode(text)
+    if len(text) < framing.min_context:
+        raise InputError(
+            f"need at least {framing.min_context} symbol(s) to trace, got {text!r}"
+        )
     reset_states(model)
-    rows = []
+    probs, hs, cs = [], [], []
     try:
         for i in range(framing.min_context, len(text) + 1):
-            _predict_next(model, framing.context(vocab, text[:i]))
-            rows.append(np.concatenate([np.asarray(s)[0] for s in layers[0].states]))
+            if reset_each_step:
+                reset_states(model)
+            probs.append(_predict_next(model, framing.context(vocab, text[:i])))
+            h, c = (np.asarray(s)[0] for s in layers[0].states)
+            hs.append(h)
+            cs.append(c)
     finally:
         reset_states(model)
-    return np.stack(rows)
+    return Trace(
+        text[framing.min_context - 1 :], np.stack(probs), np.stack(hs), np.stack(cs)
+    )
 
 
-def pca_basis(points: np.ndarray, k: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def pca_basis(
+    points: np.ndarray, k: int = 2
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean, the top ``k`` principal axes, and the share of variance each explains."""
     mean = points.mean(axis=0)
     _, s, vt = np.linalg.svd(points - mean, full_matrices=False)

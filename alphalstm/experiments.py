@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import recipes
+from .claims import CALIBRATION_SEEDS, HELD_OUT_SEEDS
 from .data import recall
 from .errors import InputError
-from .recipes import CALIBRATION_SEEDS, HELD_OUT_SEEDS, Recipe
+from .recipes import Recipe
 
 BOTH = CALIBRATION_SEEDS + HELD_OUT_SEEDS
 RECALL_GAPS = (2, 6, 14, 30)
@@ -30,7 +31,7 @@ def _recall_text(gap: int, start: int = 0) -> str:
 
 @dataclass(frozen=True)
 class Variant:
-    """One recipe to run: a chapter's (or the original's), with some settings changed."""
+    """One recipe to run: a chapter's (or the original's), some settings changed."""
 
     label: str
     chapter: str
@@ -39,7 +40,9 @@ class Variant:
     seeds: tuple[int, ...] | None = None  # None: the experiment's seeds
 
     def recipe(self) -> Recipe:
-        return recipes.customise(recipes.get(self.chapter, self.original), **dict(self.changes))
+        return recipes.customise(
+            recipes.get(self.chapter, self.original), **dict(self.changes)
+        )
 
     def argv(self, seed: int) -> list[str]:
         """The ``python -m alphalstm`` arguments that train this variant on ``seed``."""
@@ -62,30 +65,35 @@ class Experiment:
     seeds: tuple[int, ...]
 
     def runs(self, labels: tuple[str, ...] | None = None) -> list[tuple[Variant, int]]:
-        """Every (variant, seed) to run, in order; only the variants in ``labels`` if given."""
+        """Every (variant, seed) to run, in order; only ``labels``, if given."""
         if labels is not None:
             unknown = sorted(set(labels) - {v.label for v in self.variants})
             if unknown:
                 raise InputError(
-                    f"experiment {self.name!r} has no variant {unknown[0]!r}; its variants: "
-                    + "; ".join(v.label for v in self.variants)
+                    f"experiment {self.name!r} has no variant {unknown[0]!r}; "
+                    "its variants: " + "; ".join(v.label for v in self.variants)
                 )
-        return [(v, s) for v in self.variants if labels is None or v.label in labels
-                for s in (v.seeds or self.seeds)]
+        return [
+            (v, s)
+            for v in self.variants
+            if labels is None or v.label in labels
+            for s in (v.seeds or self.seeds)
+        ]
 
 
 def _chapter(name: str) -> Experiment:
     return Experiment(
-        name, f"What does the {name} recipe reach on many seeds?",
-        (Variant("recipe", name),), BOTH,
+        name,
+        f"What does the {name} recipe reach on many seeds?",
+        (Variant("recipe", name),),
+        BOTH,
     )
 
 
 def _grid() -> list[Experiment]:
     factorial = tuple(
         Variant(
-            f"units {u}, batch {b}, "
-            f"shuffle {'on' if s else 'off'}, {e} epochs",
+            f"units {u}, batch {b}, shuffle {'on' if s else 'off'}, {e} epochs",
             "batch-state",
             (("units", u), ("batch_size", b), ("shuffle", s), ("epochs", e)),
         )
@@ -98,25 +106,35 @@ def _grid() -> list[Experiment]:
         *(_chapter(name) for name in recipes.CHAPTERS),
         Experiment(
             "one-char-onehot",
-            "Does one letter in, stateless, learn the alphabet when the letter is one-hot?",
-            (Variant("one-hot input", "one-char", (("encoding", "onehot"),)),), BOTH,
+            "Does one letter in, stateless, learn the alphabet when it is one-hot?",
+            (Variant("one-hot input", "one-char", (("encoding", "onehot"),)),),
+            BOTH,
         ),
         Experiment(
             "batch-state-factorial",
             "Which of chapter 4's four differences from chapter 1 gives 100 %?",
-            factorial, tuple(range(5)),
+            factorial,
+            tuple(range(5)),
         ),
         Experiment(
             "stateful-72",
             "Which candidate cause reproduces the seed notebook's 72 %?",
             (
                 Variant("LSTM(50), the 2018 recipe", "stateful", original=True),
-                Variant("Keras 2 hard sigmoid", "stateful",
-                        (("recurrent_activation", "keras2_hard_sigmoid"),)),
+                Variant(
+                    "Keras 2 hard sigmoid",
+                    "stateful",
+                    (("recurrent_activation", "keras2_hard_sigmoid"),),
+                ),
                 Variant("Adam epsilon 1e-8", "stateful", (("adam_epsilon", 1e-8),)),
-                Variant("hard sigmoid and epsilon 1e-8", "stateful",
-                        (("recurrent_activation", "keras2_hard_sigmoid"),
-                         ("adam_epsilon", 1e-8))),
+                Variant(
+                    "hard sigmoid and epsilon 1e-8",
+                    "stateful",
+                    (
+                        ("recurrent_activation", "keras2_hard_sigmoid"),
+                        ("adam_epsilon", 1e-8),
+                    ),
+                ),
                 Variant("100 epochs", "stateful", (("epochs", 100),)),
                 Variant("150 epochs", "stateful", (("epochs", 150),)),
                 Variant("200 epochs", "stateful", (("epochs", 200),)),
@@ -127,7 +145,13 @@ def _grid() -> list[Experiment]:
         Experiment(
             "stateful-batched-contiguous",
             "How often does the contiguous stream layout break the rollout?",
-            (Variant("contiguous streams", "stateful-batched", (("streams", "contiguous"),)),),
+            (
+                Variant(
+                    "contiguous streams",
+                    "stateful-batched",
+                    (("streams", "contiguous"),),
+                ),
+            ),
             CALIBRATION_SEEDS,
         ),
         Experiment(
@@ -136,10 +160,17 @@ def _grid() -> list[Experiment]:
             (
                 Variant("the original", "variable-length", original=True, seeds=BOTH),
                 Variant("pad -1", "variable-length", (("pad", -1.0),), original=True),
-                Variant("uniform pieces", "variable-length", (("generator", "uniform"),),
-                        original=True),
-                Variant("uniform pieces, pad -1", "variable-length",
-                        (("encoding", "scalar"), ("pad", -1.0))),
+                Variant(
+                    "uniform pieces",
+                    "variable-length",
+                    (("generator", "uniform"),),
+                    original=True,
+                ),
+                Variant(
+                    "uniform pieces, pad -1",
+                    "variable-length",
+                    (("encoding", "scalar"), ("pad", -1.0)),
+                ),
                 Variant("uniform pieces, one-hot", "variable-length"),
             ),
             CALIBRATION_SEEDS,
@@ -158,31 +189,47 @@ def _grid() -> list[Experiment]:
             "recall-reach",
             "How far back can carried state reach, by training sample length T?",
             tuple(
-                Variant(f"gap {gap}, T={steps}", "recall-stateful",
-                        (("text", _recall_text(gap)), ("steps", steps)))
+                Variant(
+                    f"gap {gap}, T={steps}",
+                    "recall-stateful",
+                    (("text", _recall_text(gap)), ("steps", steps)),
+                )
                 for gap in RECALL_GAPS
                 for steps in (1, 4, 16, 64)
-            ) + (
+            )
+            + (
                 # Controls for two confounds of the grid above. With gap 14 and
                 # T=16 every chunk starts with an opening mark, so each
                 # dependency lies inside one chunk; starting the text 8 symbols
                 # later puts a chunk boundary inside every one. And T=64 makes
                 # a quarter of T=16's updates in the same 200 epochs.
-                Variant("gap 14, T=16, chunks cut inside the gap", "recall-stateful",
-                        (("text", _recall_text(14, start=8)), ("steps", 16))),
-                Variant("gap 30, T=64, 800 epochs", "recall-stateful",
-                        (("text", _recall_text(30)), ("steps", 64), ("epochs", 800))),
-                Variant("gap 30, T=16, 800 epochs", "recall-stateful",
-                        (("text", _recall_text(30)), ("steps", 16), ("epochs", 800))),
+                Variant(
+                    "gap 14, T=16, chunks cut inside the gap",
+                    "recall-stateful",
+                    (("text", _recall_text(14, start=8)), ("steps", 16)),
+                ),
+                Variant(
+                    "gap 30, T=64, 800 epochs",
+                    "recall-stateful",
+                    (("text", _recall_text(30)), ("steps", 64), ("epochs", 800)),
+                ),
+                Variant(
+                    "gap 30, T=16, 800 epochs",
+                    "recall-stateful",
+                    (("text", _recall_text(30)), ("steps", 16), ("epochs", 800)),
+                ),
             ),
             CALIBRATION_SEEDS,
         ),
         Experiment(
             "recall-windows",
-            "Does a stateless window that spans the gap learn it, and one that does not?",
+            "Does a stateless window that spans the gap learn it, and a shorter one?",
             tuple(
-                Variant(f"gap {gap}, window {window}", "recall-window",
-                        (("text", _recall_text(gap)), ("window", window)))
+                Variant(
+                    f"gap {gap}, window {window}",
+                    "recall-window",
+                    (("text", _recall_text(gap)), ("window", window)),
+                )
                 for gap in RECALL_GAPS
                 for window in (gap, gap + 1)
             ),
@@ -197,5 +244,7 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in _grid()}
 def get(name: str) -> Experiment:
     """Experiment ``name``, or an InputError listing them all."""
     if name not in EXPERIMENTS:
-        raise InputError(f"unknown experiment {name!r}; available: {', '.join(EXPERIMENTS)}")
+        raise InputError(
+            f"unknown experiment {name!r}; available: {', '.join(EXPERIMENTS)}"
+        )
     return EXPERIMENTS[name]

@@ -21,7 +21,7 @@ def source_fingerprint() -> str:
 
 
 def stamp(paths: list[Path | str]) -> None:
-    """Record the current fingerprint in each notebook's metadata (``alphalstm.fingerprint``)."""
+    """Record the fingerprint in each notebook (metadata ``alphalstm.fingerprint``)."""
     import json
 
     value = source_fingerprint()

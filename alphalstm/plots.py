@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ._backend import keras
-from .data import Framing, Vocabulary
+from .data import ContextFraming, Vocabulary
 from .evaluate import probabilities
 from .training import History
 
@@ -31,7 +31,11 @@ def training_curves(history: History, title: str = ""):
 
 
 def softmax_heatmap(
-    model: keras.Model, vocab: Vocabulary, framing: Framing, text: str, title: str = ""
+    model: keras.Model,
+    vocab: Vocabulary,
+    framing: ContextFraming,
+    text: str,
+    title: str = "",
 ):
     """The predicted distribution for every context of ``text``, one row each.
 
@@ -47,9 +51,18 @@ def softmax_heatmap(
     ax.set_yticks(range(len(labels)), labels, fontsize=7)
     ax.set_xlabel("predicted next symbol")
     ax.set_ylabel("input (context)")
-    ax.scatter(np.argmax(y, axis=-1), range(len(X)), marker="s", s=30,
-               facecolors="none", edgecolors="white", linewidths=0.8)
-    ax.scatter(np.argmax(probs, axis=-1), range(len(X)), marker="o", s=8, color="tab:red")
+    ax.scatter(
+        np.argmax(y, axis=-1),
+        range(len(X)),
+        marker="s",
+        s=30,
+        facecolors="none",
+        edgecolors="white",
+        linewidths=0.8,
+    )
+    ax.scatter(
+        np.argmax(probs, axis=-1), range(len(X)), marker="o", s=8, color="tab:red"
+    )
     fig.colorbar(image, ax=ax, label="softmax probability")
     if title:
         ax.set_title(title)
@@ -77,27 +90,56 @@ def seed_accuracies(
     fig, ax = plt.subplots(figsize=(8, 2.8), dpi=100)
     cal = [r for r in rows if r["seed"] in calibration]
     held = [r for r in rows if r["seed"] not in calibration]
-    ax.scatter([r["seed"] for r in cal], [r[key] for r in cal], facecolors="none",
-               edgecolors="tab:blue", zorder=3, label="calibration seeds (set the threshold)")
-    ax.scatter([r["seed"] for r in held], [r[key] for r in held], color="tab:blue",
-               zorder=3, label="held-out seeds (verify it)")
-    ax.axhline(claim, color="tab:green", linestyle="--", linewidth=1,
-               label=f"threshold {claim:.2%}")
+    ax.scatter(
+        [r["seed"] for r in cal],
+        [r[key] for r in cal],
+        facecolors="none",
+        edgecolors="tab:blue",
+        zorder=3,
+        label="calibration seeds (set the threshold)",
+    )
+    ax.scatter(
+        [r["seed"] for r in held],
+        [r[key] for r in held],
+        color="tab:blue",
+        zorder=3,
+        label="held-out seeds (verify it)",
+    )
+    ax.axhline(
+        claim,
+        color="tab:green",
+        linestyle="--",
+        linewidth=1,
+        label=f"threshold {claim:.2%}",
+    )
     values = [r[key] for r in rows] + [claim]
     if reference is not None:
-        ax.axhline(reference[1], color="tab:orange", linestyle=":", linewidth=1.5,
-                   label=reference[0])
+        ax.axhline(
+            reference[1],
+            color="tab:orange",
+            linestyle=":",
+            linewidth=1.5,
+            label=reference[0],
+        )
         values.append(reference[1])
     if ceiling is not None:
-        ax.axhline(ceiling[1], color="tab:red", linestyle="-.", linewidth=1.2,
-                   label=ceiling[0])
+        ax.axhline(
+            ceiling[1], color="tab:red", linestyle="-.", linewidth=1.2, label=ceiling[0]
+        )
         values.append(ceiling[1])
     seeds = sorted(r["seed"] for r in rows)
     ticks, labels = seeds[::2], [str(s) for s in seeds[::2]]
     if live is not None:
         x = seeds[-1] + 2
-        ax.scatter([x], [live[1]], marker="*", s=90,
-                   color="tab:purple", zorder=4, label=f"this page's run (seed {live[0]})")
+        ax.scatter(
+            [x],
+            [live[1]],
+            marker="*",
+            s=90,
+            color="tab:purple",
+            zorder=4,
+            label=f"this page's run (seed {live[0]})",
+        )
         values.append(live[1])
         ticks, labels = ticks + [x], labels + [str(live[0])]
     ax.set_xticks(ticks, labels)
@@ -112,8 +154,12 @@ def seed_accuracies(
     return fig
 
 
-def state_map(paths: dict[str, tuple[str, np.ndarray]], basis, title: str = "",
-              unconnected: tuple[str, ...] = ()):
+def state_map(
+    paths: dict[str, tuple[str, np.ndarray]],
+    basis,
+    title: str = "",
+    unconnected: tuple[str, ...] = (),
+):
     """Draw state trajectories projected on a 2-D PCA basis.
 
     ``paths`` maps a label to (the symbols fed, their states); ``basis`` is
@@ -126,13 +172,27 @@ def state_map(paths: dict[str, tuple[str, np.ndarray]], basis, title: str = "",
     for (label, (symbols, states)), color in zip(paths.items(), colors):
         xy = (states - mean) @ axes.T
         style = "o" if label in unconnected else "-o"
-        ax.plot(xy[:, 0], xy[:, 1], style, color=color, markersize=3, linewidth=1,
-                alpha=0.8, label=label)
+        ax.plot(
+            xy[:, 0],
+            xy[:, 1],
+            style,
+            color=color,
+            markersize=3,
+            linewidth=1,
+            alpha=0.8,
+            label=label,
+        )
         if label in unconnected:
             continue
         for (x, y), s in zip(xy, symbols):
-            ax.annotate(s, (x, y), fontsize=8, color=color,
-                        xytext=(3, 3), textcoords="offset points")
+            ax.annotate(
+                s,
+                (x, y),
+                fontsize=8,
+                color=color,
+                xytext=(3, 3),
+                textcoords="offset points",
+            )
     ax.set_xlabel(f"PC 1 ({share[0]:.0%} of variance)")
     ax.set_ylabel(f"PC 2 ({share[1]:.0%} of variance)")
     ax.grid(alpha=0.3)

@@ -14,9 +14,9 @@ import numpy as np
 
 from . import evaluate, models
 from ._backend import keras
-from .data import Chunks, Framing, Vocabulary, Window, stream_order
+from .data import ContextFraming, Vocabulary, stream_order
 from .recipes import FRESH_PIECES_OFFSET, Recipe
-from .training import CompiledLoop, History, ResetStateEachEpoch, set_seed, textbook_fit
+from .training import CompiledLoop, History, set_seed
 
 
 def vocabulary(recipe: Recipe) -> Vocabulary:
@@ -24,8 +24,10 @@ def vocabulary(recipe: Recipe) -> Vocabulary:
     return Vocabulary.of(recipe.text)
 
 
-def training_data(recipe: Recipe, vocab: Vocabulary, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """X and y in the order training feeds them (streams laid out for stateful batches)."""
+def training_data(
+    recipe: Recipe, vocab: Vocabulary, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """X and y in the order training feeds them (stateful batches: as streams)."""
     if recipe.pieces is not None:
         return recipe.framing.samples(vocab, recipe.pieces.draw(recipe.text, seed))
     X, y = recipe.framing.dataset(vocab, recipe.text)
@@ -35,15 +37,13 @@ def training_data(recipe: Recipe, vocab: Vocabulary, seed: int) -> tuple[np.ndar
     return X, y
 
 
-def prediction_framing(recipe: Recipe) -> Framing:
+def prediction_framing(recipe: Recipe) -> ContextFraming:
     """How the trained model is asked for the next symbol.
 
     Models trained on chunks of T steps predict one symbol at a time, with
     the state carried, like chapter 5's model.
     """
-    if isinstance(recipe.framing, Chunks):
-        return Window(1, encoding=recipe.framing.encoding)
-    return recipe.framing
+    return recipe.framing.for_prediction()
 
 
 def evaluation_data(
@@ -69,13 +69,18 @@ def build(recipe: Recipe, vocab: Vocabulary, n_samples: int) -> keras.Model:
     shape = recipe.framing.sample_shape(vocab)
     if recipe.stateful:
         return models.stateful_lstm(
-            recipe.resolved_batch_size(n_samples), shape, recipe.units, len(vocab),
-            return_sequences=isinstance(recipe.framing, Chunks),
+            recipe.resolved_batch_size(n_samples),
+            shape,
+            recipe.units,
+            len(vocab),
+            return_sequences=recipe.framing.return_sequences,
             recurrent_activation=recipe.recurrent_activation,
             adam_epsilon=recipe.adam_epsilon,
         )
     return models.stateless_lstm(
-        shape, recipe.units, len(vocab),
+        shape,
+        recipe.units,
+        len(vocab),
         recurrent_activation=recipe.recurrent_activation,
         adam_epsilon=recipe.adam_epsilon,
     )
@@ -85,16 +90,18 @@ def predictor(recipe: Recipe, model: keras.Model) -> keras.Model:
     """The model used to predict: a batch-1, one-step copy where training used more."""
     if not recipe.stateful:
         return model
-    steps = 1 if isinstance(recipe.framing, Chunks) and recipe.framing.steps > 1 else None
-    if models.fixed_batch_size(model) != 1 or steps is not None:
-        return models.with_batch_size(model, 1, steps=steps)
+    one_step = model.inputs[0].shape[1] == 1 and not recipe.framing.return_sequences
+    if models.fixed_batch_size(model) != 1 or not one_step:
+        return models.stepper(model)
     return model
 
 
 def loop(recipe: Recipe, model: keras.Model, X, y, seed: int) -> CompiledLoop:
     """The compiled loop set up with ``recipe``'s batch size, shuffling and resets."""
     return CompiledLoop(
-        model, X, y,
+        model,
+        X,
+        y,
         batch_size=recipe.resolved_batch_size(len(X)),
         shuffle=recipe.shuffle,
         reset_each_epoch=recipe.stateful,
@@ -130,7 +137,9 @@ class Run:
     def predictions(self) -> str:
         """The predicted symbol for every evaluation sample, in order."""
         X, _, _ = self.evaluation()
-        return self.vocab.decode(evaluate.predict_indices(self.predictor(), X).reshape(-1))
+        return self.vocab.decode(
+            evaluate.predict_indices(self.predictor(), X).reshape(-1)
+        )
 
     def accuracy(self) -> float:
         X, y, _ = self.evaluation()
@@ -144,8 +153,13 @@ class Run:
         """The model's continuation of the text's first symbols, as long as the text."""
         framing = prediction_framing(self.recipe)
         text = self.recipe.text
-        return evaluate.rollout(self.predictor(), self.vocab, framing,
-                                text[: framing.min_context], len(text))
+        return evaluate.rollout(
+            self.predictor(),
+            self.vocab,
+            framing,
+            text[: framing.min_context],
+            len(text),
+        )
 
     def from_zero(self) -> str | None:
         """Stateful models: the answer to each symbol fed alone from a zero state."""
@@ -179,7 +193,9 @@ class Run:
         }
 
 
-def prepare(recipe: Recipe, seed: int) -> tuple[Vocabulary, np.ndarray, np.ndarray, keras.Model]:
+def prepare(
+    recipe: Recipe, seed: int
+) -> tuple[Vocabulary, np.ndarray, np.ndarray, keras.Model]:
     """Seed everything, then build the data and a fresh model for ``recipe``."""
     vocab = vocabulary(recipe)
     X, y = training_data(recipe, vocab, seed)
@@ -187,33 +203,11 @@ def prepare(recipe: Recipe, seed: int) -> tuple[Vocabulary, np.ndarray, np.ndarr
     return vocab, X, y, build(recipe, vocab, len(X))
 
 
-def run(recipe: Recipe, seed: int, original: bool = False,
-        progress: bool | None = None) -> Run:
+def run(
+    recipe: Recipe, seed: int, original: bool = False, progress: bool | None = None
+) -> Run:
     """Train ``recipe`` on ``seed`` with the compiled loop."""
     started = time.time()
     vocab, X, y, model = prepare(recipe, seed)
     history = loop(recipe, model, X, y, seed).fit(recipe.epochs, progress=progress)
     return Run(recipe, seed, vocab, model, X, y, history, original, started)
-
-
-def fit_as_written(recipe: Recipe, model: keras.Model, X, y) -> History:
-    """Train ``model`` the way the original tutorial does, with Keras ``fit``.
-
-    Stateful recipes with batch 1: the fit-one-epoch-then-reset loop. Other
-    stateful recipes: one ``fit`` call with :class:`ResetStateEachEpoch`.
-    Stateless recipes: one ``fit`` call.
-    """
-    bs = recipe.resolved_batch_size(len(X))
-    if recipe.stateful and bs == 1:
-        return textbook_fit(model, X, y, recipe.epochs, bs)
-    callbacks = [ResetStateEachEpoch()] if recipe.stateful else []
-    before = int(model.optimizer.iterations.numpy())
-    start = time.perf_counter()
-    logs = model.fit(X, y, epochs=recipe.epochs, batch_size=bs, shuffle=recipe.shuffle,
-                     verbose=0, callbacks=callbacks).history
-    return History(
-        loss=[float(v) for v in logs["loss"]],
-        accuracy=[float(v) for v in logs["accuracy"]],
-        updates=int(model.optimizer.iterations.numpy()) - before,
-        seconds=time.perf_counter() - start,
-    )

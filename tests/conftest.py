@@ -40,10 +40,11 @@ def vocab():
 
 @pytest.fixture(scope="session")
 def stateful_run():
-    """The stateful chapter's recipe trained once on seed 7 (about 2 s)."""
+    """The stateful chapter's recipe trained once on seed 0 (about 2 s); seed 0 is
+    also a stored run, which tests/test_training.py compares it with."""
     from alphalstm import recipes, runs
 
-    return runs.run(recipes.get("stateful"), seed=7)
+    return runs.run(recipes.get("stateful"), seed=0)
 
 
 def toc_pages() -> list[str]:
@@ -61,8 +62,19 @@ def built_book(tmp_path_factory):
     out = tmp_path_factory.mktemp("book")
     jb = Path(sys.executable).with_name("jupyter-book")
     proc = subprocess.run(
-        [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output", str(out)],
-        capture_output=True, text=True, timeout=900,
+        [
+            str(jb),
+            "build",
+            str(ROOT),
+            "-W",
+            "-n",
+            "--keep-going",
+            "--path-output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return out / "_build" / "html"

@@ -1,10 +1,7 @@
 """The book builds with warnings as errors and shows the chapters' outputs."""
 
 import pytest
-
 from conftest import ROOT, toc_pages
-
-pytestmark = pytest.mark.slow
 
 
 @pytest.mark.unit
@@ -16,6 +13,7 @@ def test_every_notebook_and_page_is_in_the_toc():
         assert f"book/{md.stem}" in listed, f"{md.name} is missing from _toc.yml"
 
 
+@pytest.mark.slow
 def test_book_builds_without_warnings(built_book):
     for page in toc_pages():
         assert (built_book / f"{page}.html").is_file(), page
@@ -24,6 +22,7 @@ def test_book_builds_without_warnings(built_book):
     assert "<img" in chapter  # the figures were rendered
 
 
+@pytest.mark.slow
 def test_citations_resolve(built_book):
     refs = (built_book / "book" / "references.html").read_text()
     for author in ("Hochreiter", "Gers", "Brownlee", "Williams", "Keras", "TensorFlow"):

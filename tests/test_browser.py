@@ -1,9 +1,14 @@
 """The rendered book, as a reader meets it: served on localhost, in headless Chromium.
 
 Every page of ``_toc.yml`` is opened (title, images, sidebar, no local 404),
-and the explorer page (``book/explorer.md``) is driven with the mouse and the
-keyboard: every test vector that Keras wrote into the exported models must
-come out of the page's JavaScript to 1e-5.
+with the network blocked: no page may load anything from another host or log
+an error in the console, and the equations are typeset by the vendored
+MathJax. Every page with an explorer (``book/explorer.md``, and the chapters
+that include ``book/_snippets/explorer-*.md``) is driven with the mouse and
+the keyboard: every test vector that Keras wrote into the exported models
+must come out of the page's JavaScript to 1e-5, and every guided example must
+say what an independent NumPy forward pass computes. Test pages written into
+the built book check that the explorer refuses bad attributes and bad models.
 
 The browser and its driver come from ``ALPHALSTM_CHROME`` and
 ``ALPHALSTM_CHROMEDRIVER`` (``.ci/run`` sets them), else ``chromium`` and
@@ -12,7 +17,9 @@ The browser and its driver come from ``ALPHALSTM_CHROME`` and
 JavaScript-vs-Keras difference in ``explorer-max-diff.txt``.
 """
 
+import copy
 import functools
+import html
 import http.server
 import json
 import os
@@ -25,7 +32,6 @@ from urllib.parse import urljoin, urlparse
 
 import numpy as np
 import pytest
-
 from conftest import ROOT, toc_pages
 
 pytestmark = pytest.mark.browser
@@ -37,9 +43,44 @@ EXPLORER_PAGE = "book/explorer"
 CHAPTER_5 = ROOT / "notebooks" / "05_stateful.ipynb"
 TOLERANCE = 1e-5
 MAX_DIFFS: dict[str, float] = {}  # model -> largest |page - Keras|, for the report file
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+SPHINX_PAGES = ["index", "search", "genindex"]  # the pages Sphinx adds to the toc's
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+
+
+def _page_source_text(page: str) -> str:
+    """The markdown of a toc page: a .md file, or a notebook's markdown cells."""
+    md = ROOT / f"{page}.md"
+    if md.exists():
+        return md.read_text()
+    nb = json.loads((ROOT / f"{page}.ipynb").read_text())
+    return "\n".join(
+        "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"
+    )
+
+
+def explorer_pages() -> list[str]:
+    """The toc pages whose source has an explorer, itself or from a snippet.
+
+    Read from the sources, so that the tests below cover a chapter as soon as
+    an explorer snippet is included in it; test_page_in_a_real_browser checks
+    that no built page has an explorer this list misses.
+    """
+    return [
+        page
+        for page in toc_pages()
+        if any(
+            mark in _page_source_text(page)
+            for mark in ("alphalstm-explorer", "_snippets/explorer-")
+        )
+    ]
+
+
+EXPLORER_PAGES = explorer_pages()
 
 
 # ------------------------------------------------------------------ fixtures
+
 
 def _missing(message: str):
     if os.environ.get("CI"):
@@ -53,8 +94,10 @@ def chrome() -> tuple[str, str]:
     browser = shutil.which(os.environ.get("ALPHALSTM_CHROME") or "chromium")
     driver = shutil.which(os.environ.get("ALPHALSTM_CHROMEDRIVER") or "chromedriver")
     if not (browser and driver):
-        _missing("no Chromium and chromedriver: set ALPHALSTM_CHROME and ALPHALSTM_CHROMEDRIVER "
-                 "or install Debian's chromium and chromium-driver (.ci/run does)")
+        _missing(
+            "no Chromium and chromedriver: set ALPHALSTM_CHROME and ALPHALSTM_CHROMEDRIVER "
+            "or install Debian's chromium and chromium-driver (.ci/run does)"
+        )
     try:
         import selenium  # noqa: F401
     except ImportError:
@@ -64,7 +107,9 @@ def chrome() -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def server(chrome, built_book):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_book))
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(built_book)
+    )
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     handler.log_message = lambda *a, **k: None
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -81,35 +126,70 @@ def browser(chrome, tmp_path_factory):
 
     options = webdriver.ChromeOptions()
     options.binary_location = chrome[0]
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync",
-                 "--window-size=1280,1000",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+        # No network: every host name but the test server's fails to resolve.
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    ):
         options.add_argument(flag)
+    # The console (SEVERE = errors) and every request the page makes.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    options.add_experimental_option(
+        "perfLoggingPrefs", {"enableNetwork": True, "enablePage": False}
+    )
     driver = webdriver.Chrome(service=Service(chrome[1]), options=options)
     driver.set_page_load_timeout(60)
     yield driver
     driver.quit()
 
 
+def open_page(browser, server: str, page_name: str):
+    """Load a page and wait until its explorers have started (or refused to)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(urljoin(server, f"{page_name}.html"))
+    WebDriverWait(browser, 20).until(
+        lambda b: b.execute_script(
+            "return document.readyState === 'complete' && Array.from("
+            "document.querySelectorAll('.alphalstm-explorer'))"
+            ".every(r => ['ready', 'error'].includes(r.dataset.status));"
+        )
+    )
+    return browser
+
+
+def open_explorers(browser, server: str, page_name: str) -> list:
+    """A page with explorers, loaded; asserts that every one started without error."""
+    open_page(browser, server, page_name)
+    roots = browser.find_elements("css selector", ".alphalstm-explorer")
+    assert roots, f"{page_name}: no explorer"
+    errors = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.alphalstm-explorer .ax-error'))"
+        ".map(e => e.textContent);"
+    )
+    assert not errors, f"{page_name}: {errors}"
+    assert all(r.get_attribute("data-status") == "ready" for r in roots)
+    return roots
+
+
 @pytest.fixture
 def page(server, browser):
     """The explorer page, freshly loaded, with every explorer started."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    browser.get(urljoin(server, f"{EXPLORER_PAGE}.html"))
-    WebDriverWait(browser, 20).until(lambda b: b.execute_script(
-        "const roots = document.querySelectorAll('.alphalstm-explorer');"
-        "return roots.length > 0 && Array.from(roots).every(r => r.dataset.h);"))
-    errors = browser.execute_script(
-        "return Array.from(document.querySelectorAll('.alphalstm-explorer .ax-error'))"
-        ".map(e => e.textContent);")
-    assert not errors, errors
+    open_explorers(browser, server, EXPLORER_PAGE)
     return browser
 
 
 # ------------------------------------------------------------------- helpers
+
 
 def _status(url: str) -> int:
     try:
@@ -138,7 +218,9 @@ def reference(model: dict, sequence: str, stateless: bool = False):
         if model["encoding"]["kind"] == "onehot":
             x = np.eye(len(vocab))[index]
         else:
-            x = np.array([(index + model["encoding"]["shift"]) * model["encoding"]["scale"]])
+            x = np.array(
+                [(index + model["encoding"]["shift"]) * model["encoding"]["scale"]]
+            )
         z = x @ kernel + h @ recurrent + bias
         i, f, g, o = np.split(z, 4)
         c = 1 / (1 + np.exp(-f)) * c + 1 / (1 + np.exp(-i)) * np.tanh(g)
@@ -158,15 +240,20 @@ def reference_rollout(model: dict, length: int) -> str:
 
 
 def explorer(browser, name: str):
-    return browser.find_element("css selector", f'.alphalstm-explorer[data-model="model-{name}"]')
+    return browser.find_element(
+        "css selector", f'.alphalstm-explorer[data-model="model-{name}"]'
+    )
 
 
 def read(browser, root) -> dict:
     """What the explorer exposes in its data- attributes (full-precision JSON)."""
     d = browser.execute_script("return Object.assign({}, arguments[0].dataset);", root)
-    return {"sequence": d["sequence"], "prediction": d["prediction"],
-            "stateless": d["stateless"] == "true",
-            **{k: np.array(json.loads(d[k])) for k in ("probabilities", "h", "c")}}
+    return {
+        "sequence": d["sequence"],
+        "prediction": d["prediction"],
+        "stateless": d["stateless"] == "true",
+        **{k: np.array(json.loads(d[k])) for k in ("probabilities", "h", "c")},
+    }
 
 
 def click(browser, element):
@@ -190,18 +277,24 @@ def example(browser, root, which: str):
 def record_diff(name: str, diff: float):
     MAX_DIFFS[name] = max(diff, MAX_DIFFS.get(name, 0.0))
     SHOTS.mkdir(parents=True, exist_ok=True)
-    lines = [f"largest |explorer - Keras| over probabilities, h and c: "
-             f"{max(MAX_DIFFS.values()):.3e} (tolerance {TOLERANCE:g})"]
+    lines = [
+        f"largest |explorer - Keras| over probabilities, h and c: "
+        f"{max(MAX_DIFFS.values()):.3e} (tolerance {TOLERANCE:g})"
+    ]
     lines += [f"{model}: {value:.3e}" for model, value in sorted(MAX_DIFFS.items())]
     (SHOTS / "explorer-max-diff.txt").write_text("\n".join(lines) + "\n")
 
 
 def compare(state: dict, expected: dict, step: int, where: str) -> float:
     """Largest difference of one step from a test vector; asserts it is within TOLERANCE."""
-    diffs = {k: float(np.abs(state[k] - np.array(expected[k][step])).max())
-             for k in ("probabilities", "h", "c")}
+    diffs = {
+        k: float(np.abs(state[k] - np.array(expected[k][step])).max())
+        for k in ("probabilities", "h", "c")
+    }
     for k, d in diffs.items():
-        assert d <= TOLERANCE, f"{where}, step {step}: {k} differs from Keras by {d:.2e}"
+        assert d <= TOLERANCE, (
+            f"{where}, step {step}: {k} differs from Keras by {d:.2e}"
+        )
     return max(diffs.values())
 
 
@@ -217,7 +310,100 @@ def notebook_line(prefix: str) -> str | None:
     return None
 
 
+def embedded_model(browser, root) -> dict:
+    """The model JSON an explorer runs, as the page embeds it."""
+    return json.loads(
+        browser.execute_script(
+            "return document.getElementById(arguments[0].dataset.model).textContent;",
+            root,
+        )
+    )
+
+
+def model_name(root) -> str:
+    return root.get_attribute("data-model").removeprefix("model-")
+
+
+def top_two(model: dict, p) -> tuple[str, str]:
+    order = np.argsort(-np.asarray(p))
+    return model["vocabulary"][int(order[0])], model["vocabulary"][int(order[1])]
+
+
+def wait_until_settled(browser):
+    """Wait for MathJax (if the page loads it) and for the fonts it asked for."""
+    browser.set_script_timeout(30)
+    browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "const mj = window.MathJax && window.MathJax.startup"
+        "  && window.MathJax.startup.promise;"
+        "Promise.resolve(mj).then(() => document.fonts.ready)"
+        "  .then(() => done(true), () => done(false));"
+    )
+
+
+def requests_made(browser) -> list[str]:
+    """The URL of every request in Chromium's performance log since the last call."""
+    urls = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def is_local(url: str, server: str) -> bool:
+    parts = urlparse(url)
+    return parts.scheme in ("data", "blob", "about") or parts.netloc == urlparse(
+        server
+    ).netloc
+
+
+def heat_rows(browser, root, name: str) -> list[dict]:
+    """The rows of the h or c heatmap: the symbol fed, each square's value and colour."""
+    return browser.execute_script(
+        "return Array.from(arguments[0].querySelectorAll("
+        "  '.ax-heat-' + arguments[1] + ' .ax-heat-rows > .ax-heat-row'))"
+        ".map(r => ({symbol: r.querySelector('.ax-heat-symbol').textContent,"
+        "  values: Array.from(r.querySelectorAll('.ax-heat-cell'), e => +e.dataset.v),"
+        "  signs: Array.from(r.querySelectorAll('.ax-heat-cell'), e =>"
+        "    e.classList.contains('ax-pos') ? 1 : e.classList.contains('ax-neg') ? -1 : 0)}));",
+        root,
+        name,
+    )
+
+
+def write_test_page(built_book: Path, name: str, explorers: list[tuple[dict, str]]) -> str:
+    """A page in the built book with the given explorers (attributes, model JSON text).
+
+    It loads explorer.js twice, deferred in the head and again at the end of
+    the body, as a page that includes two explorer snippets does.
+    """
+    parts = []
+    for i, (attrs, model_text) in enumerate(explorers):
+        attrs = {"class": "alphalstm-explorer", "data-model": f"model-{i}", **attrs}
+        attrs = {k: v for k, v in attrs.items() if v is not None}
+        attr_text = " ".join(f'{k}="{html.escape(str(v))}"' for k, v in attrs.items())
+        safe_json = model_text.replace("</", "<\\/")  # cannot close the script early
+        parts.append(
+            f"<div {attr_text}></div>\n"
+            f'<script type="application/json" id="model-{i}">{safe_json}</script>'
+        )
+    folder = built_book / "_explorer_tests"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.html").write_text(
+        "<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{name}</title>"
+        '<link rel="icon" href="data:,">'
+        '<link rel="stylesheet" href="../_static/explorer.css">'
+        '<script src="../_static/explorer.js" defer></script></head><body>\n'
+        + "\n".join(parts)
+        + '\n<script src="../_static/explorer.js"></script>\n</body></html>\n'
+    )
+    return f"_explorer_tests/{name}"
+
+
 # ------------------------------------------------------------- every page
+
 
 @pytest.mark.parametrize("page_name", toc_pages())
 def test_page_in_a_real_browser(page_name, server, browser):
@@ -228,26 +414,113 @@ def test_page_in_a_real_browser(page_name, server, browser):
     # Every image has loaded.
     broken = browser.execute_script(
         "return Array.from(document.images)"
-        ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src);")
+        ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src);"
+    )
     assert not broken, f"{page_name}: images not loaded: {broken}"
 
     # The sidebar lists every chapter.
-    sidebar = browser.find_element("css selector", "nav.bd-docs-nav, .bd-sidebar-primary")
-    hrefs = {a.get_attribute("href").split("#")[0]
-             for a in sidebar.find_elements("tag name", "a") if a.get_attribute("href")}
+    sidebar = browser.find_element(
+        "css selector", "nav.bd-docs-nav, .bd-sidebar-primary"
+    )
+    hrefs = {
+        a.get_attribute("href").split("#")[0]
+        for a in sidebar.find_elements("tag name", "a")
+        if a.get_attribute("href")
+    }
     for other in toc_pages()[1:]:
-        assert urljoin(server, f"{other}.html") in hrefs, f"{page_name}: sidebar lacks {other}"
+        assert urljoin(server, f"{other}.html") in hrefs, (
+            f"{page_name}: sidebar lacks {other}"
+        )
 
     # No local link or resource is missing.
     refs = browser.execute_script(
         "return Array.from(document.querySelectorAll('a[href], img[src], link[href], script[src]'))"
-        ".map(e => e.href || e.src);")
-    local = {r.split("#")[0] for r in refs if urlparse(r).netloc == urlparse(server).netloc}
+        ".map(e => e.href || e.src);"
+    )
+    local = {
+        r.split("#")[0] for r in refs if urlparse(r).netloc == urlparse(server).netloc
+    }
     missing = [r for r in sorted(local) if r and _status(r) == 404]
     assert not missing, f"{page_name}: 404 for {missing}"
 
+    # The explorer tests cover this page if it has an explorer.
+    if browser.find_elements("css selector", ".alphalstm-explorer"):
+        assert page_name in EXPLORER_PAGES, f"{page_name}: explorer not found in source"
+
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SHOTS / f"{page_name.replace('/', '_')}.png"))
+
+
+@pytest.mark.parametrize("page_name", toc_pages() + SPHINX_PAGES)
+def test_page_loads_nothing_from_another_host_and_logs_no_error(
+    page_name, server, browser
+):
+    # A first visit: nothing stored by earlier pages (the theme keeps its mode there).
+    browser.execute_cdp_cmd(
+        "Storage.clearDataForOrigin",
+        {"origin": server.rstrip("/"), "storageTypes": "local_storage,session_storage"},
+    )
+    browser.get_log("browser")  # forget what earlier pages logged
+    requests_made(browser)
+    open_page(browser, server, page_name)
+    wait_until_settled(browser)
+
+    # (1) Every resource the page loaded came from the test server ...
+    loaded = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name);"
+    )
+    assert loaded, f"{page_name}: no resource timing entries"
+    foreign = [u for u in loaded if not is_local(u, server)]
+    assert not foreign, f"{page_name}: loaded from another host: {foreign}"
+    # ... and it asked for nothing elsewhere either (a blocked request fails,
+    # and may leave no resource timing entry, but it is in the network log).
+    asked = requests_made(browser)
+    assert any(u.startswith(server) for u in asked), f"{page_name}: no request logged"
+    foreign = [u for u in asked if not is_local(u, server)]
+    assert not foreign, f"{page_name}: requested from another host: {foreign}"
+
+    # (2) The console has no error.
+    errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, f"{page_name}: console errors: {errors}"
+    # ... including the one a browser logs once per site, when a page names no
+    # icon and the host has no /favicon.ico: the page names a local icon.
+    icons = browser.execute_script(
+        "return Array.from(document.querySelectorAll('link[rel~=\"icon\"]'), l => l.href);"
+    )
+    assert icons and all(is_local(u, server) and _status(u) == 200 for u in icons), (
+        f"{page_name}: icons {icons}"
+    )
+
+
+def test_equations_are_typeset_offline(server, browser, built_book):
+    """Every page with math shows it typeset by the vendored MathJax, no raw TeX."""
+    with_math = [
+        p for p in toc_pages() if 'class="math' in (built_book / f"{p}.html").read_text()
+    ]
+    assert with_math, "no page of the book has an equation"
+    for page_name in with_math:
+        open_page(browser, server, page_name)
+        wait_until_settled(browser)
+        found = browser.execute_script(
+            "const math = document.querySelectorAll('.math');"
+            "const body = document.body.cloneNode(true);"
+            "body.querySelectorAll('pre, code, script, style, mjx-assistive-mml')"
+            "  .forEach(e => e.remove());"
+            "return {math: math.length,"
+            "  typeset: Array.from(math).filter(e => e.querySelector('mjx-container')).length,"
+            "  mathjax: Array.from(document.scripts, s => s.src)"
+            "    .filter(s => s.includes('mathjax')),"
+            "  text: body.textContent};"
+        )
+        assert found["math"] > 0, page_name
+        assert found["typeset"] == found["math"], (
+            f"{page_name}: {found['typeset']} of {found['math']} equations typeset"
+        )
+        for raw in ("\\(", "\\[", "$$"):
+            assert raw not in found["text"], f"{page_name}: raw TeX {raw!r} left"
+        assert found["mathjax"] and all(
+            s.startswith(urljoin(server, "_static/mathjax/")) for s in found["mathjax"]
+        ), found["mathjax"]
 
 
 def test_stateful_chapter_shows_the_rollout_as_text(server, browser):
@@ -258,17 +531,38 @@ def test_stateful_chapter_shows_the_rollout_as_text(server, browser):
 
 # ------------------------------------------------------------ the explorer
 
+
 def test_one_explorer_per_exported_model(page):
     assert MODEL_NAMES, f"no exported model in {MODELS}"
     ids = page.execute_script(
         "return Array.from(document.querySelectorAll('.alphalstm-explorer'))"
-        ".map(r => r.dataset.model);")
+        ".map(r => r.dataset.model);"
+    )
     assert sorted(ids) == sorted(f"model-{name}" for name in MODEL_NAMES)
     for name in MODEL_NAMES:
         # The page embeds the model file itself (no fetch: works from file:// too).
         embedded = page.execute_script(
-            "return document.getElementById(arguments[0]).textContent;", f"model-{name}")
+            "return document.getElementById(arguments[0]).textContent;", f"model-{name}"
+        )
         assert json.loads(embedded) == load_model(name)
+
+
+@pytest.mark.parametrize("page_name", EXPLORER_PAGES)
+def test_explorers_start_once_with_unique_ids(page_name, server, browser):
+    roots = open_explorers(browser, server, page_name)
+    found = browser.execute_script(
+        "const ids = Array.from(document.querySelectorAll('[id]'), e => e.id);"
+        "return {duplicates: ids.filter((id, i) => ids.indexOf(id) !== i),"
+        "  scripts: document.querySelectorAll('script[src*=\"explorer.js\"]').length,"
+        "  keyboards: Array.from(document.querySelectorAll('.alphalstm-explorer'),"
+        "    r => r.querySelectorAll('.ax-keys').length)};"
+    )
+    assert found["scripts"] >= 1
+    assert not found["duplicates"], f"{page_name}: ids used twice: {found['duplicates']}"
+    assert found["keyboards"] == [1] * len(roots), "each explorer is built once"
+    for root in roots:
+        # Each runs the exported file it names.
+        assert embedded_model(browser, root) == load_model(model_name(root))
 
 
 @pytest.mark.parametrize("name", MODEL_NAMES)
@@ -282,15 +576,21 @@ def test_explorer_matches_keras_by_mouse(name, page):
             press(page, root, symbol)
             state = read(page, root)
             assert state["sequence"] == vector["sequence"][: step + 1]
-            largest = max(largest, compare(state, vector, step, f"{name} {vector['sequence']!r}"))
-            expected = model["vocabulary"][int(np.argmax(vector["probabilities"][step]))]
+            largest = max(
+                largest, compare(state, vector, step, f"{name} {vector['sequence']!r}")
+            )
+            expected = model["vocabulary"][
+                int(np.argmax(vector["probabilities"][step]))
+            ]
             assert state["prediction"] == expected
             shown = root.find_element("css selector", ".ax-next-symbol").text
             assert shown == expected
     record_diff(name, largest)
 
     # The read-only hook returns what the data- attributes hold.
-    snap = page.execute_script("return arguments[0].alphalstmExplorer.snapshot();", root)
+    snap = page.execute_script(
+        "return arguments[0].alphalstmExplorer.snapshot();", root
+    )
     state = read(page, root)
     assert snap["sequence"] == state["sequence"]
     for k in ("probabilities", "h", "c"):
@@ -315,11 +615,13 @@ def test_explorer_matches_keras_by_keyboard(page):
         state = read(page, root)
         assert state["sequence"] == vector["sequence"][: step + 1]
         largest = max(largest, compare(state, vector, step, f"{name} by keyboard"))
+        assert len(heat_rows(page, root, "h")) == step + 1, "a heatmap row per key"
     record_diff(name, largest)
 
     ActionChains(page).send_keys(Keys.ESCAPE).perform()
     state = read(page, root)
     assert state["sequence"] == "" and not state["h"].any() and not state["c"].any()
+    assert heat_rows(page, root, "h") == [] and heat_rows(page, root, "c") == []
 
 
 @pytest.mark.parametrize("name", MODEL_NAMES)
@@ -329,23 +631,35 @@ def test_every_control_is_reachable_by_tab(name, page):
 
     root = explorer(page, name)
     page.execute_script("arguments[0].focus();", root)
+    # Buttons, the switch, and the heatmap's scrolling boxes.
+    focusable = "button, input, [tabindex='0']"
     controls = page.execute_script(
-        "return Array.from(arguments[0].querySelectorAll('button, input'))"
-        ".filter(e => !e.disabled);", root)
+        "return Array.from(arguments[0].querySelectorAll(arguments[1]))"
+        ".filter(e => !e.disabled);",
+        root,
+        focusable,
+    )
     names = page.execute_script(
-        "return Array.from(arguments[0].querySelectorAll('button, input'))"
+        "return Array.from(arguments[0].querySelectorAll(arguments[1]))"
         ".map(e => e.getAttribute('aria-label') || (e.labels && e.labels[0] &&"
-        " e.labels[0].textContent) || '');", root)
+        " e.labels[0].textContent) || '');",
+        root,
+        focusable,
+    )
     assert all(n.strip() for n in names), "every control has an accessible name"
     reached = []
     for _ in range(len(controls) + 2):
         ActionChains(page).send_keys(Keys.TAB).perform()
         active = page.switch_to.active_element
-        if not page.execute_script("return arguments[0].contains(arguments[1]);", root, active):
+        if not page.execute_script(
+            "return arguments[0].contains(arguments[1]);", root, active
+        ):
             break
         reached.append(active)
     assert len(reached) == len(controls) and set(reached) == set(controls)
-    live = root.find_element("css selector", "[aria-live]")
+    scrollers = root.find_elements("css selector", ".ax-heat-scroll")
+    assert all(s in reached for s in scrollers), "the heatmap boxes scroll by keyboard"
+    live = root.find_element("css selector", ".ax-prediction[aria-live]")
     assert live.text.startswith("Next letter")
 
 
@@ -359,18 +673,27 @@ def test_reset_returns_the_state_to_zero(name, page):
         press(page, root, symbol)
     before = read(page, root)
     assert before["h"].any() and before["c"].any()
+    assert len(heat_rows(page, root, "c")) == 4
     reset(page, root)
     after = read(page, root)
-    assert not after["h"].any() and not after["c"].any(), "h and c are zero after a reset"
+    assert not after["h"].any() and not after["c"].any(), (
+        "h and c are zero after a reset"
+    )
     assert after["sequence"] == "" and after["prediction"] == ""
     assert after["probabilities"].size == 0
     cells = page.execute_script(
         "return Array.from(arguments[0].querySelectorAll('.ax-cell')).map(e => e.className);",
-        root)
+        root,
+    )
     units = load_model(name)["lstm"]["units"]
-    assert len(cells) == 2 * units and all("ax-zero" in c for c in cells), "the strips are blank"
+    assert len(cells) == 2 * units and all("ax-zero" in c for c in cells), (
+        "the strips are blank"
+    )
     for strip in root.find_elements("css selector", ".ax-strip"):
         assert strip.get_attribute("aria-label").endswith("all zero")
+    assert heat_rows(page, root, "h") == [] and heat_rows(page, root, "c") == [], (
+        "the heatmap is cleared"
+    )
 
     # Escape resets too.
     press(page, root, "Q")
@@ -394,7 +717,9 @@ def test_stateless_toggle_zeroes_the_state_before_each_symbol(page):
         press(page, root, symbol)
         together.append(read(page, root))
     assert together[-1]["stateless"]
-    assert len(root.find_elements("css selector", ".ax-history li.ax-cold")) == len(sequence)
+    assert len(root.find_elements("css selector", ".ax-history li.ax-cold")) == len(
+        sequence
+    )
 
     click(page, box)
     assert not box.is_selected()
@@ -405,11 +730,15 @@ def test_stateless_toggle_zeroes_the_state_before_each_symbol(page):
         alone = read(page, root)
         stateful.append(alone)
         for k in ("probabilities", "h", "c"):
-            assert np.allclose(alone[k], together[len(stateful) - 1][k], rtol=0, atol=1e-12), (
-                f"{symbol}: with 'stateless' on, {k} differs from {symbol} fed alone")
+            assert np.allclose(
+                alone[k], together[len(stateful) - 1][k], rtol=0, atol=1e-12
+            ), f"{symbol}: with 'stateless' on, {k} differs from {symbol} fed alone"
     # ... and they match NumPy's stateless pass, which differs from the stateful one.
     ref = reference(model, sequence, stateless=True)
-    assert all(np.abs(s["probabilities"] - r[0]).max() <= TOLERANCE for s, r in zip(together, ref))
+    assert all(
+        np.abs(s["probabilities"] - r[0]).max() <= TOLERANCE
+        for s, r in zip(together, ref)
+    )
     carried = reference(model, sequence)
     assert max(np.abs(r[0] - c[0]).max() for r, c in zip(ref, carried)) > 1e-3
 
@@ -423,6 +752,35 @@ def test_stateless_model_has_the_toggle_on_and_disabled(page):
             assert box.is_selected() and not box.is_enabled(), name
 
 
+@pytest.mark.parametrize("page_name", EXPLORER_PAGES)
+def test_stateless_note_shows_while_stateless_is_on(page_name, server, browser):
+    roots = open_explorers(browser, server, page_name)
+    noted = [r for r in roots if r.get_attribute("data-stateless-note")]
+    if page_name == EXPLORER_PAGE or "explorer-stateful" in _page_source_text(page_name):
+        assert "stateful" in [model_name(r) for r in noted], "chapter 5's network has one"
+    for root in roots:
+        notes = root.find_elements("css selector", ".ax-stateless-note")
+        if root not in noted:
+            assert not notes, model_name(root)
+            continue
+        model = embedded_model(browser, root)
+        # What the note says: one answer for every letter, from a zero state.
+        every_letter = "".join(model["vocabulary"])
+        answers = {top_two(model, p)[0] for p, _, _ in reference(model, every_letter, True)}
+        assert len(answers) == 1, f"{model_name(root)} answers {answers} from zero"
+        note, box = notes[0], root.find_element("css selector", "input.ax-stateless")
+        assert not note.is_displayed()
+        click(browser, box)
+        assert note.is_displayed()
+        assert note.text == root.get_attribute("data-stateless-note")
+        assert "one answer for every letter" in note.text.lower()
+        for symbol in "AKQZ":
+            press(browser, root, symbol)
+            assert read(browser, root)["prediction"] in answers, symbol
+        click(browser, box)
+        assert not note.is_displayed()
+
+
 def test_cold_start_from_k_gives_chapter_5s_answer(page):
     name = "stateful"
     line = notebook_line("cold start from K:")
@@ -432,7 +790,8 @@ def test_cold_start_from_k_gives_chapter_5s_answer(page):
         # TODO: chapter 5 is being rewritten; once notebooks/05_stateful.ipynb prints
         # its "cold start from K: K->B B->C ..." line again, this branch is dead code.
         expected = load_model(name)["vocabulary"][
-            int(np.argmax(reference(load_model(name), "K")[0][0]))]
+            int(np.argmax(reference(load_model(name), "K")[0][0]))
+        ]
     root = explorer(page, name)
     for symbol in "ABCDEFGHIJ":  # a warm state first, which the reset must clear
         press(page, root, symbol)
@@ -444,46 +803,320 @@ def test_cold_start_from_k_gives_chapter_5s_answer(page):
     assert root.find_element("css selector", ".ax-next-symbol").text == expected
 
 
-@pytest.mark.parametrize("name", MODEL_NAMES)
-def test_guided_examples(name, page):
-    model = load_model(name)
-    vocab = model["vocabulary"]
-    root = explorer(page, name)
-    length = int(root.get_attribute("data-rollout-length") or len(vocab))
+# --------------------------------------------------------- guided examples
 
-    press(page, root, "Z")  # the examples start from a reset
-    example(page, root, "rollout")
-    state = read(page, root)
-    assert state["sequence"] + state["prediction"] == reference_rollout(model, length)
-    assert len(state["sequence"]) == length - 1
+# What each network's guided buttons must feed (label -> symbols, or the
+# rollout's length), wherever the network has an explorer.
+REQUIRED_EXAMPLES = {
+    "stateful": {
+        "roll out from A": 26,
+        "cold start from K": "K",
+        "warm up A\u2026J, then K": ALPHABET[:11],
+    },
+    "bounce-stateful": {
+        "roll out the bounce from A": 51,
+        "up to M": ALPHABET[:13],
+        "down to M": ALPHABET + ALPHABET[-2:11:-1],
+        "M alone": "M",
+        "N then M": "NM",
+    },
+}
 
-    for which, fed in (("cold", "K"), ("warmup", vocab[:11])):
-        press(page, root, "Z")
-        example(page, root, which)
-        state = read(page, root)
-        assert state["sequence"] == fed, which
-        p, h, c = reference(model, fed)[-1]
-        assert np.abs(state["probabilities"] - p).max() <= TOLERANCE, which
-        assert np.abs(state["h"] - h).max() <= TOLERANCE, which
-        assert state["prediction"] == vocab[int(np.argmax(p))], which
 
-    labels = [b.text for b in root.find_elements("css selector", "button.ax-example")]
-    assert labels[1:] == ["cold start from K", "warm up A\u2026J, then K"]
-    assert labels[0].startswith("roll out") and labels[0].endswith("from A")
+def expected_line(model: dict, spec: dict) -> tuple[str, str]:
+    """(the example's answer, its line) from the NumPy reference alone."""
+    if "rollout" in spec:
+        text = reference_rollout(model, spec["rollout"])
+        p = reference(model, text[:-1])[-1][0]
+        answer = text
+    else:
+        p = reference(model, spec["feed"])[-1][0]
+        answer = top_two(model, p)[0]
+    line = spec.get("note", "").replace("{answer}", answer)
+    return answer, line.replace("{second}", top_two(model, p)[1])
+
+
+@pytest.mark.parametrize("page_name", EXPLORER_PAGES)
+def test_each_network_has_its_own_guided_examples(page_name, server, browser):
+    for root in open_explorers(browser, server, page_name):
+        required = REQUIRED_EXAMPLES.get(model_name(root))
+        if not required:
+            continue
+        buttons = root.find_elements("css selector", "button.ax-example")
+        fed = {
+            b.text: b.get_attribute("data-feed") or int(b.get_attribute("data-rollout"))
+            for b in buttons
+        }
+        assert fed == required, model_name(root)
+
+
+@pytest.mark.parametrize("page_name", EXPLORER_PAGES)
+def test_guided_examples_say_what_the_network_computes(page_name, server, browser):
+    """Each button feeds what it says, and its line states NumPy's answer."""
+    for root in open_explorers(browser, server, page_name):
+        model = embedded_model(browser, root)
+        specs = json.loads(root.get_attribute("data-examples") or "null")
+        buttons = root.find_elements("css selector", "button.ax-example")
+        if specs is not None:
+            assert [b.text for b in buttons] == [s["label"] for s in specs]
+        for i, button in enumerate(buttons):
+            if specs is not None:
+                spec = specs[i]
+            elif button.get_attribute("data-rollout"):
+                spec = {"rollout": int(button.get_attribute("data-rollout"))}
+            else:
+                spec = {"feed": button.get_attribute("data-feed")}
+            where = f"{page_name} {model_name(root)} {button.text!r}"
+            press(browser, root, "Z")  # an example starts from a zero state ...
+            box = root.find_element("css selector", "input.ax-stateless")
+            if box.is_enabled():
+                click(browser, box)  # ... and with the state carried
+            click(browser, button)
+
+            answer, line = expected_line(model, spec)
+            state = read(browser, root)
+            fed = answer[:-1] if "rollout" in spec else spec["feed"]
+            assert state["sequence"] == fed, where
+            assert not state["stateless"] or not model["stateful"], where
+            p, h, c = reference(model, fed)[-1]
+            assert np.abs(state["probabilities"] - p).max() <= TOLERANCE, where
+            assert np.abs(state["h"] - h).max() <= TOLERANCE, where
+            assert np.abs(state["c"] - c).max() <= TOLERANCE, where
+
+            shown = root.find_element("css selector", ".ax-example-text").text
+            if specs is not None:
+                assert shown == line, where
+                if "expect" in spec:  # what the page's prose claims
+                    assert answer == spec["expect"], where
+            assert answer in shown, where
+            assert not root.find_elements("css selector", ".ax-unexpected"), where
+            press(browser, root, "A")
+            assert root.find_element("css selector", ".ax-example-line").text == "", (
+                f"{where}: the line stays after another letter"
+            )
+
+
+# ---------------------------------------------------------------- heatmap
+
+
+@pytest.mark.parametrize("page_name", EXPLORER_PAGES)
+def test_heatmap_shows_h_and_c_after_every_step(page_name, server, browser):
+    for root in open_explorers(browser, server, page_name):
+        model = embedded_model(browser, root)
+        units, where = model["lstm"]["units"], f"{page_name} {model_name(root)}"
+        heat = root.find_element("css selector", ".ax-heat")
+        assert "step (symbol fed)" in heat.text and "unit" in heat.text, where
+        keys = [
+            " ".join(k.text.split())
+            for k in heat.find_elements("css selector", ".ax-colour-key")
+        ]
+        assert keys == ["\u22121 +1", "\u22123 +3"], f"{where}: colour keys {keys}"
+
+        reset(browser, root)
+        sequence = "ABCK"
+        for symbol in sequence:
+            press(browser, root, symbol)
+        expected = reference(model, sequence)
+        for k, name in ((1, "h"), (2, "c")):
+            rows = heat_rows(browser, root, name)
+            assert [r["symbol"] for r in rows] == list(sequence), where
+            for t, row in enumerate(rows):
+                values = np.array(row["values"])
+                assert values.shape == (units,), where
+                assert np.abs(values - expected[t][k]).max() <= TOLERANCE, where
+                assert row["signs"] == np.sign(values).astype(int).tolist(), where
+        # The last row has the strip's colours, square for square.
+        same = browser.execute_script(
+            "const r = arguments[0];"
+            "const last = Array.from(r.querySelectorAll('.ax-heat-h .ax-heat-row'))"
+            "  .pop().querySelectorAll('.ax-heat-cell');"
+            "const strip = r.querySelectorAll('.ax-strip-h .ax-cell');"
+            "return Array.from(strip).every((s, j) =>"
+            "  getComputedStyle(s).backgroundImage ==="
+            "  getComputedStyle(last[j]).backgroundImage);",
+            root,
+        )
+        assert same, where
+        reset(browser, root)
+        assert heat_rows(browser, root, "h") == [], where
+
+
+# ----------------------------------------------------- refusing bad input
+
+
+def _broken(model: dict, change) -> str:
+    model = copy.deepcopy(model)
+    change(model)
+    return json.dumps(model)
+
+
+def _drop_last_column(matrix: list) -> None:
+    for row in matrix:
+        row.pop()
+
+
+# case -> (the broken explorer's attributes, its model's JSON text, words the error names)
+BAD_INPUT = {
+    "unknown symbol in data-cold": ({"data-cold": "7"}, None, "data-cold"),
+    "two symbols in data-cold": ({"data-cold": "KL"}, None, "data-cold"),
+    "zero data-rollout-length": ({"data-rollout-length": "0"}, None, "data-rollout-length"),
+    "fractional data-rollout-length": (
+        {"data-rollout-length": "12.5"}, None, "data-rollout-length"
+    ),
+    "wordy data-rollout-length": ({"data-rollout-length": "ten"}, None, "data-rollout-length"),
+    "unknown symbol in data-warmup": ({"data-warmup": "AB?K"}, None, "data-warmup"),
+    "data-warmup not ending in data-cold": ({"data-warmup": "ABC"}, None, "data-warmup"),
+    "misspelt attribute": ({"data-cold-start": "K"}, None, "data-cold-start"),
+    "examples not JSON": ({"data-examples": "[{"}, None, "data-examples"),
+    "example feeding an unknown symbol": (
+        {"data-examples": '[{"label": "x", "feed": "AB1"}]'}, None, "data-examples[0].feed"
+    ),
+    "example with a misspelt key": (
+        {"data-examples": '[{"label": "x", "feed": "AB", "expected": "C"}]'},
+        None,
+        "expected",
+    ),
+    "example with an unknown placeholder": (
+        {"data-examples": '[{"label": "x", "feed": "AB", "note": "{anser}"}]'},
+        None,
+        "{anser}",
+    ),
+    "no model with that id": ({"data-model": "no-such-model"}, None, "no-such-model"),
+    "model not JSON": ({}, '{"format": ', "JSON"),
+    "unknown format": (
+        {}, lambda m: m.update(format="alphalstm-lstm/2"), "alphalstm-lstm/2"
+    ),
+    "kernel with a column missing": (
+        {}, lambda m: _drop_last_column(m["lstm"]["kernel"]), "lstm.kernel"
+    ),
+    "kernel with a row too many": (
+        {}, lambda m: m["lstm"]["kernel"].append(m["lstm"]["kernel"][0]), "lstm.kernel"
+    ),
+    "recurrent kernel with a row missing": (
+        {}, lambda m: m["lstm"]["recurrent_kernel"].pop(), "lstm.recurrent_kernel"
+    ),
+    "bias too short": ({}, lambda m: m["lstm"]["bias"].pop(), "lstm.bias"),
+    "weight not a number": (
+        {}, lambda m: m["lstm"]["kernel"][0].__setitem__(0, "0.5"), "lstm.kernel"
+    ),
+    "dense kernel of the wrong width": (
+        {}, lambda m: _drop_last_column(m["dense"]["kernel"]), "dense.kernel"
+    ),
+    "dense bias too long": ({}, lambda m: m["dense"]["bias"].append(0.0), "dense.bias"),
+    "hard_sigmoid gates": (
+        {}, lambda m: m["lstm"].update(recurrent_activation="hard_sigmoid"), "hard_sigmoid"
+    ),
+    "relu cells": ({}, lambda m: m["lstm"].update(activation="relu"), "relu"),
+    "gates in another order": (
+        {}, lambda m: m["lstm"]["gate_order"].reverse(), "gate_order"
+    ),
+    "test vector one step short": (
+        {}, lambda m: m["tests"][0]["h"].pop(), "tests[0].h"
+    ),
+    "stateless note on a stateless network": (
+        {"data-stateless-note": "x"},
+        lambda m: m.update(stateful=False),
+        "data-stateless-note",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_explorer_refuses_bad_input(case, server, browser, built_book):
+    attrs, broken, words = BAD_INPUT[case]
+    good = (MODELS / "stateful.json").read_text()
+    if callable(broken):
+        broken = _broken(json.loads(good), broken)
+    test_page = write_test_page(
+        built_book,
+        "bad-" + "".join(ch if ch.isalnum() else "-" for ch in case),
+        [(attrs, broken or good), ({"data-title": "control"}, good)],
+    )
+    open_page(browser, server, test_page)
+    bad, control = browser.find_elements("css selector", ".alphalstm-explorer")
+
+    assert bad.get_attribute("data-status") == "error", case
+    alerts = bad.find_elements("css selector", ".ax-error[role='alert']")
+    assert len(alerts) == 1 and alerts[0].is_displayed(), case
+    assert words in alerts[0].text, f"{case}: {alerts[0].text!r}"
+    assert not bad.find_elements("css selector", "button, input"), "no buttons drawn"
+
+    # The other explorer on the page is unaffected, and built once.
+    assert control.get_attribute("data-status") == "ready"
+    assert not control.find_elements("css selector", ".ax-error")
+    assert len(control.find_elements("css selector", ".ax-keys")) == 1
+    press(browser, control, "A")
+    assert read(browser, control)["prediction"]
+
+
+def test_two_explorers_of_one_model_on_one_page(server, browser, built_book):
+    """Same model id twice, script included twice: unique ids, independent state."""
+    good = (MODELS / "stateful.json").read_text()
+    # Both explorers name the first JSON.
+    test_page = write_test_page(
+        built_book, "twice", [({}, good), ({"data-model": "model-0"}, good)]
+    )
+    open_page(browser, server, test_page)
+    first, second = browser.find_elements("css selector", ".alphalstm-explorer")
+    assert [first.get_attribute("data-status"), second.get_attribute("data-status")] == [
+        "ready",
+        "ready",
+    ]
+    ids = browser.execute_script(
+        "return Array.from(document.querySelectorAll('[id]'), e => e.id);"
+    )
+    assert len(ids) == len(set(ids)), f"ids used twice: {ids}"
+    # Each label switches its own explorer's box.
+    click(browser, second.find_element("css selector", "label.ax-switch"))
+    assert second.find_element("css selector", "input.ax-stateless").is_selected()
+    assert not first.find_element("css selector", "input.ax-stateless").is_selected()
+    press(browser, first, "A")
+    press(browser, first, "B")
+    assert read(browser, first)["sequence"] == "AB"
+    assert read(browser, second)["sequence"] == ""
+
+
+def test_explorer_takes_good_attributes(server, browser, built_book):
+    """The control for test_explorer_refuses_bad_input: valid values of each attribute."""
+    good = (MODELS / "stateful.json").read_text()
+    attrs = {
+        "data-cold": "C",
+        "data-warmup": "ABC",
+        "data-rollout-length": "5",
+        "data-rollout-label": "five",
+    }
+    examples = [{"label": "x", "feed": "AB", "note": "{answer} {second}", "expect": "C"}]
+    test_page = write_test_page(
+        built_book,
+        "good",
+        [(attrs, good), ({"data-examples": json.dumps(examples)}, good)],
+    )
+    open_page(browser, server, test_page)
+    roots = browser.find_elements("css selector", ".alphalstm-explorer")
+    assert [r.get_attribute("data-status") for r in roots] == ["ready", "ready"]
+    labels = [b.text for b in roots[0].find_elements("css selector", "button.ax-example")]
+    assert labels == ["five", "cold start from C", "warm up A\u2026B, then C"]
+    example(browser, roots[0], "rollout")
+    assert len(read(browser, roots[0])["sequence"]) == 4
 
 
 # -------------------------------------------------------------- screenshots
+
 
 def test_explorer_light_dark_and_phone(page):
     SHOTS.mkdir(parents=True, exist_ok=True)
     root = explorer(page, "stateful")
     example(page, root, "warmup")
     page.execute_script("document.documentElement.dataset.theme = 'light';")
-    style = ("const s = getComputedStyle(document.documentElement);"
-             "const e = getComputedStyle(arguments[0]);"
-             "return [s.getPropertyValue('--pst-color-background').trim(),"
-             "        s.getPropertyValue('--pst-color-text-base').trim(),"
-             "        e.backgroundColor, e.color];")
+    style = (
+        "const s = getComputedStyle(document.documentElement);"
+        "const e = getComputedStyle(arguments[0]);"
+        "const cell = arguments[0].querySelector('.ax-heat-cell.ax-pos');"
+        "return [s.getPropertyValue('--pst-color-background').trim(),"
+        "        s.getPropertyValue('--pst-color-text-base').trim(),"
+        "        e.backgroundColor, e.color,"
+        "        getComputedStyle(cell).backgroundImage];"
+    )
     light = page.execute_script(style, root)
     root.screenshot(str(SHOTS / "explorer-light.png"))
 
@@ -493,30 +1126,59 @@ def test_explorer_light_dark_and_phone(page):
     root.screenshot(str(SHOTS / "explorer-dark.png"))
     page.execute_script("document.documentElement.dataset.theme = 'light';")
 
-    page.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                         {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True})
+
+@pytest.mark.parametrize("page_name", EXPLORER_PAGES)
+def test_explorers_fit_a_phone(page_name, server, browser):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
     try:
-        page.refresh()
-        example(page, explorer(page, "stateful"), "cold")
-        bounce = explorer(page, "bounce-stateful")
-        example(page, bounce, "rollout")
-        width = page.execute_script("return [document.documentElement.scrollWidth,"
-                                    " window.innerWidth];")
+        roots = open_explorers(browser, server, page_name)
+        for root in roots:
+            # The longest guided example fills the history and the heatmap most.
+            buttons = root.find_elements("css selector", "button.ax-example")
+            longest = max(
+                buttons,
+                key=lambda b: int(b.get_attribute("data-rollout") or 0)
+                or len(b.get_attribute("data-feed")),
+            )
+            click(browser, longest)
+        width = browser.execute_script(
+            "return [document.documentElement.scrollWidth, window.innerWidth];"
+        )
         # (A phone widens its layout viewport when a page overflows: innerWidth > 390.)
-        assert width[1] == 390 and width[0] <= width[1], (
-            f"horizontal overflow: scrollWidth, innerWidth = {width}")
-        over = page.execute_script(
+        assert width[1] == PHONE["width"] and width[0] <= width[1], (
+            f"horizontal overflow: scrollWidth, innerWidth = {width}"
+        )
+        over = browser.execute_script(
             "return Array.from(document.querySelectorAll('.alphalstm-explorer *'))"
             ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)"
-            ".map(e => e.className);")
+            ".map(e => e.className);"
+        )
         assert not over, f"explorer parts wider than the phone: {over}"
+        for root in roots:
+            boxes = browser.execute_script(
+                "return Array.from(arguments[0].querySelectorAll('.ax-heat-scroll'), b => ({"
+                "  sideways: b.scrollWidth - b.clientWidth,"
+                "  height: b.clientHeight, content: b.scrollHeight,"
+                "  cell: b.querySelector('.ax-heat-cell').getBoundingClientRect()}));",
+                root,
+            )
+            for box in boxes:
+                assert box["sideways"] <= 0, f"{model_name(root)}: heatmap scrolls sideways"
+                assert box["height"] < box["content"], "a long history scrolls vertically"
+                assert box["height"] <= 0.6 * PHONE["height"], "... in a box of its own"
+                # Readable: every unit keeps a square of a few pixels.
+                assert box["cell"]["width"] >= 5 and box["cell"]["height"] >= 10, box
         # Viewport screenshots (the sticky header would cover part of an element shot).
-        page.execute_script("window.scrollTo(0, arguments[0].getBoundingClientRect().top"
-                            " + window.scrollY - 70);", explorer(page, "stateful"))
-        page.save_screenshot(str(SHOTS / "explorer-phone.png"))
-        page.execute_script("window.scrollTo(0, arguments[0].getBoundingClientRect().top"
-                            " + window.scrollY - 70);",
-                            bounce.find_element("css selector", ".ax-output"))
-        page.save_screenshot(str(SHOTS / "explorer-phone-bounce.png"))
+        stem = page_name.replace("/", "_")
+        for i, root in enumerate(roots):
+            for part, suffix in ((".ax-title", ""), (".ax-heat", "-heatmap")):
+                browser.execute_script(
+                    "window.scrollTo(0, arguments[0].getBoundingClientRect().top"
+                    " + window.scrollY - 70);",
+                    root.find_element("css selector", part),
+                )
+                browser.save_screenshot(
+                    str(SHOTS / f"phone-{stem}-{model_name(root)}{suffix}.png")
+                )
     finally:
-        page.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -100,7 +100,9 @@ def test_padded_samples_and_text_dataset(vocab):
 def test_random_pieces_cover_every_length_and_are_seeded():
     pieces = data.random_pieces(data.ALPHABET, 2000, max_len=5, seed=3)
     assert {len(p) for p, _ in pieces} == {1, 2, 3, 4, 5}
-    assert all(data.ALPHABET.index(p) + len(p) == data.ALPHABET.index(n) for p, n in pieces)
+    assert all(
+        data.ALPHABET.index(p) + len(p) == data.ALPHABET.index(n) for p, n in pieces
+    )
     assert ("Y", "Z") in pieces
     assert pieces == data.random_pieces(data.ALPHABET, 2000, max_len=5, seed=3)
 
@@ -108,7 +110,7 @@ def test_random_pieces_cover_every_length_and_are_seeded():
 def test_original_generator_as_written():
     pieces = data.original_pieces(data.ALPHABET, 5000, max_len=5, seed=7)
     assert {len(p) for p, _ in pieces} == {1, 2, 3, 4, 5}
-    assert ("Y", "Z") not in pieces                    # start is never Y
+    assert ("Y", "Z") not in pieces  # start is never Y
     assert {p[0] for p, _ in pieces} == set(data.ALPHABET[:24])  # starts A..X
     # given a start, the end is uniform up to 4 letters later and before Z
     assert max(data.ALPHABET.index(n) for _, n in pieces) == 25
@@ -142,9 +144,61 @@ def test_stream_layouts():
         (lambda v: data.Window(3).context(v, "AB"), "at least 3"),
         (lambda v: v.decode([26]), "out of range"),
         (lambda v: data.recall(0), "gap must be a positive integer"),
-        (lambda v: data.random_pieces(data.ALPHABET, 10, max_len=26), "leaves no next symbol"),
+        (
+            lambda v: data.random_pieces(data.ALPHABET, 10, max_len=26),
+            "leaves no next symbol",
+        ),
     ],
 )
 def test_bad_input_raises_input_error(vocab, call, message):
-    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(".", r"\.")):
+    with pytest.raises(
+        InputError, match=message.replace("(", r"\(").replace(".", r"\.")
+    ):
         call(vocab)
+
+
+@pytest.mark.slow  # imports Keras, to compare with its own utilities
+def test_one_hot_and_padding_are_keras_own(vocab):
+    import keras
+
+    codes = vocab.encode("HELLOZ")
+    np.testing.assert_array_equal(
+        vocab.one_hot(codes), keras.utils.to_categorical(codes, len(vocab))
+    )
+    pieces = [vocab.one_hot(vocab.encode(p)) for p in ("A", "BCD", "VWXYZ")]
+    np.testing.assert_array_equal(
+        data.left_pad(pieces, 5, 0.0),
+        keras.utils.pad_sequences(
+            pieces, maxlen=5, dtype="float32", padding="pre", value=0.0
+        ),
+    )
+    scalar = [vocab.features(vocab.encode(p), "scalar") for p in ("A", "BC")]
+    np.testing.assert_array_equal(
+        data.left_pad(scalar, 5, -1.0),
+        keras.utils.pad_sequences(
+            scalar, maxlen=5, dtype="float32", padding="pre", value=-1.0
+        ),
+    )
+
+
+def test_every_framing_says_how_its_model_predicts():
+    chunks = data.Chunks(16, encoding="onehot")
+    assert isinstance(chunks, data.Framing) and chunks.return_sequences
+    assert chunks.for_prediction() == data.Window(1, encoding="onehot")
+    window = data.Window(3)
+    assert not window.return_sequences and window.for_prediction() is window
+    with pytest.raises(InputError, match="does not fit maxlen=2"):
+        data.left_pad([np.zeros((3, 1), np.float32)], 2, 0.0)
+    with pytest.raises(InputError, match=r"indices must lie in 0\.\.25"):
+        data.Vocabulary().one_hot([26])
+
+
+def test_data_imports_no_keras():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, alphalstm.data, alphalstm.recipes; print('keras' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr

@@ -49,3 +49,16 @@ def test_bad_prefix(stateful_run):
 
 def test_transitions():
     assert evaluate.transitions("ABD") == "A->B B->D"
+
+
+def test_trace_is_the_state_after_every_step(stateful_run):
+    run = stateful_run
+    t = evaluate.trace(run.model, run.vocab, ONE, "ABC")
+    assert t.sequence == "ABC" and t.probabilities.shape == (3, 26)
+    assert t.h.shape == t.c.shape == (3, 16) and t.states().shape == (3, 32)
+    assert run.vocab.decode(t.probabilities.argmax(-1)) == "BCD"
+    cold = evaluate.trace(run.model, run.vocab, ONE, "ABC", reset_each_step=True)
+    np.testing.assert_allclose(cold.h[0], t.h[0])  # the first step is from zero
+    assert run.vocab.decode(cold.probabilities.argmax(-1)) == run.from_zero()[:3]
+    with pytest.raises(InputError, match="keeps its state between calls"):
+        evaluate.trace(models.stateless_lstm((1, 1), 4, 26), run.vocab, ONE, "AB")

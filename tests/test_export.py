@@ -1,4 +1,4 @@
-"""The models the book's explorer runs (``book/_static/models/*.json``) agree with Keras.
+"""The models the explorer runs (``book/_static/models/*.json``) agree with Keras.
 
 Each file is rebuilt in Keras with ``alphalstm.export.load_model`` and fed its
 own test sequences one symbol at a time; the softmax output and the LSTM's
@@ -10,10 +10,7 @@ import json
 
 import numpy as np
 import pytest
-
 from conftest import ROOT
-
-pytestmark = pytest.mark.slow
 
 MODELS = ROOT / "book" / "_static" / "models"
 FILES = sorted(MODELS.glob("*.json"))
@@ -28,21 +25,36 @@ def features(exported: dict, symbol: str) -> np.ndarray:
     if encoding["kind"] == "onehot":
         x = np.eye(len(vocab), dtype=np.float32)[index]
     elif encoding["kind"] == "scalar":
-        x = np.array([(index + encoding["shift"]) * encoding["scale"]], dtype=np.float32)
+        x = np.array(
+            [(index + encoding["shift"]) * encoding["scale"]], dtype=np.float32
+        )
     else:
         raise AssertionError(f"unknown encoding {encoding['kind']!r}")
     return x.reshape(1, 1, -1)
 
 
+@pytest.mark.unit
 def test_the_book_ships_the_three_explorer_models():
     assert {f.stem for f in FILES} >= {"stateful", "one-char", "bounce-stateful"}
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
 def test_export_has_the_documented_keys(path):
     exported = json.loads(path.read_text())
-    for key in ("format", "name", "title", "seed", "stateful", "batch_size", "vocabulary",
-                "encoding", "lstm", "dense", "tests"):
+    for key in (
+        "format",
+        "name",
+        "title",
+        "seed",
+        "stateful",
+        "batch_size",
+        "vocabulary",
+        "encoding",
+        "lstm",
+        "dense",
+        "tests",
+    ):
         assert key in exported, key
     assert exported["format"] == "alphalstm-lstm/1"
     assert exported["batch_size"] == 1
@@ -65,6 +77,7 @@ def test_export_has_the_documented_keys(path):
         assert np.shape(vector["c"]) == (steps, units)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
 def test_keras_reproduces_the_stored_test_vectors(path):
     from alphalstm import export, models
@@ -80,9 +93,69 @@ def test_keras_reproduces_the_stored_test_vectors(path):
             p = np.asarray(model(features(exported, symbol), training=False))[0]
             h, c = (np.asarray(s)[0] for s in lstm.states)
             where = f"{path.stem} {vector['sequence']!r} step {step}"
-            np.testing.assert_allclose(p, vector["probabilities"][step], rtol=0,
-                                       atol=TOLERANCE, err_msg=where)
-            np.testing.assert_allclose(h, vector["h"][step], rtol=0, atol=TOLERANCE,
-                                       err_msg=where)
-            np.testing.assert_allclose(c, vector["c"][step], rtol=0, atol=TOLERANCE,
-                                       err_msg=where)
+            np.testing.assert_allclose(
+                p, vector["probabilities"][step], rtol=0, atol=TOLERANCE, err_msg=where
+            )
+            np.testing.assert_allclose(
+                h, vector["h"][step], rtol=0, atol=TOLERANCE, err_msg=where
+            )
+            np.testing.assert_allclose(
+                c, vector["c"][step], rtol=0, atol=TOLERANCE, err_msg=where
+            )
+
+
+def _broken(change):
+    exported = json.loads((MODELS / "stateful.json").read_text())
+    change(exported)
+    return exported
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda e: e.update(format="alphalstm-lstm/0"),
+            "not an alphalstm-lstm/1 export",
+        ),
+        (
+            lambda e: e["lstm"].update(recurrent_activation="hard_sigmoid"),
+            "recurrent_activation must be 'sigmoid'",
+        ),
+        (
+            lambda e: e["lstm"]["kernel"].pop(),
+            r"lstm kernel has shape \(0,\), expected \(1, 64\)",
+        ),
+        (lambda e: e["dense"]["bias"].pop(), r"dense bias has shape \(25,\)"),
+        (lambda e: e["encoding"].update(kind="binary"), "unknown encoding 'binary'"),
+    ],
+)
+def test_a_bad_export_is_refused_before_any_model_is_built(change, message):
+    from alphalstm import export
+    from alphalstm.errors import InputError
+
+    with pytest.raises(InputError, match=message):
+        export.load_model(_broken(change))
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("timestep-window", "reads 3 symbols per prediction"),
+        ("variable-length", "reads 5 symbols per prediction"),
+    ],
+)
+def test_unexportable_recipes_are_refused_without_training(name, message):
+    from alphalstm import export, recipes
+    from alphalstm.errors import InputError
+
+    with pytest.raises(InputError, match=message):
+        export.check_exportable(recipes.get(name))
+    hard = recipes.customise(
+        recipes.get("stateful"), recurrent_activation="keras2_hard_sigmoid"
+    )
+    with pytest.raises(InputError, match="runs sigmoid gates only"):
+        export.check_exportable(hard)
+    for ok in ("one-char", "stateful", "bounce-stateful", "recall-stateful"):
+        export.check_exportable(recipes.get(ok))

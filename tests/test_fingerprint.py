@@ -3,9 +3,9 @@
 import json
 
 import pytest
+from conftest import ROOT
 
 from alphalstm.fingerprint import source_fingerprint
-from conftest import ROOT
 
 pytestmark = pytest.mark.unit
 

@@ -8,8 +8,7 @@ from alphalstm.errors import InputError
 pytestmark = pytest.mark.unit
 
 
-def test_every_chapter_has_a_recipe_and_every_variant_is_valid():
-    assert set(recipes.CHAPTERS) == set(recipes.RECIPES)
+def test_every_variant_of_every_experiment_is_a_valid_recipe():
     for experiment in experiments.EXPERIMENTS.values():
         for variant in experiment.variants:
             variant.recipe()  # raises if a variant is not a valid recipe
@@ -17,8 +16,10 @@ def test_every_chapter_has_a_recipe_and_every_variant_is_valid():
 
 def test_a_stateful_batch_needs_a_stream_layout():
     stateful = recipes.get("stateful")
-    with pytest.raises(InputError, match="needs a stream layout: streams must be one of "
-                                         "'contiguous', 'rotated'"):
+    with pytest.raises(
+        InputError,
+        match="needs a stream layout: streams must be one of 'contiguous', 'rotated'",
+    ):
         recipes.customise(stateful, batch_size=5)
     ok = recipes.customise(stateful, batch_size=5, streams="rotated")
     assert ok.batch_size == 5 and ok.streams == "rotated"
@@ -45,16 +46,6 @@ def test_customise_drops_the_claim_and_changes_only_what_was_asked():
     assert recipes.customise(base) is base
 
 
-def test_parse_change():
-    assert recipes.parse_change("units=50") == ("units", 50)
-    assert recipes.parse_change("batch-size=all") == ("batch_size", "all")
-    assert recipes.parse_change("shuffle=false") == ("shuffle", False)
-    with pytest.raises(InputError, match="bad setting 'colour=red'; use KEY=VALUE"):
-        recipes.parse_change("colour=red")
-    with pytest.raises(InputError, match="expected an integer"):
-        recipes.parse_change("units=many")
-
-
 def test_originals():
     assert recipes.get("stateful", original=True).units == 50
     vl = recipes.get("variable-length", original=True)
@@ -64,15 +55,59 @@ def test_originals():
         recipes.get("stateful-batched", original=True)
 
 
-@pytest.mark.parametrize(
-    "accuracies, n, claim",
-    [([0.84, 0.76, 0.88], 25, 0.72), ([1.0] * 10, 25, 0.96), ([0.0], 4, 0.0),
-     ([0.9565, 1.0], 23, 21 / 23)],
-)
-def test_claim_rule(accuracies, n, claim):
-    assert recipes.claim_rule(accuracies, n) == pytest.approx(claim)
-
-
 def test_unknown_chapter():
     with pytest.raises(InputError, match="unknown chapter 'x'; available: one-char"):
         recipes.get("x")
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"framing": "nope"}, "framing must be one of Window, Padded, Chunks"),
+        ({"claim": 7.0}, r"claim must be a number in \[0, 1\]"),
+        ({"claim": True}, r"claim must be a number in \[0, 1\]"),
+        ({"bench_epochs": 0}, "bench_epochs must be a positive integer"),
+        ({"stateful": "yes"}, "stateful must be True or False"),
+        ({"adam_epsilon": 0.0}, "adam_epsilon must be > 0"),
+        ({"reported": (0.84, 32)}, "reported must be a Reported"),
+        ({"name": ""}, "a recipe needs a name"),
+    ],
+)
+def test_a_recipe_checks_every_field(change, message):
+    from dataclasses import replace
+
+    with pytest.raises(InputError, match=message):
+        replace(recipes.get("one-char"), **change)
+
+
+def test_a_published_figure_needs_a_source_and_a_fraction():
+    with pytest.raises(InputError, match="needs the key of its source"):
+        recipes.Figure(0.84, 32, "")
+    with pytest.raises(InputError, match=r"accuracy must be a number in \[0, 1\]"):
+        recipes.Figure(84.0, 32, recipes.TUTORIAL)
+
+
+def _bib_keys() -> set[str]:
+    import re
+
+    from conftest import ROOT
+
+    text = (ROOT / "book" / "references.bib").read_text()
+    return set(re.findall(r"^@\w+\{([^,\s]+),", text, flags=re.M))
+
+
+def test_every_published_figure_names_a_source_the_book_defines():
+    keys = _bib_keys()
+    figures = [
+        f
+        for r in recipes.RECIPES.values()
+        if r.reported is not None
+        for f in r.reported.figures()
+    ]
+    assert len(figures) == 6 * 5  # the tutorial and four re-runs, six recipes
+    assert all(
+        o.reported is recipes.RECIPES[name].reported
+        for name, o in recipes.ORIGINALS.items()
+    )
+    missing = sorted({f.source for f in figures} - keys)
+    assert not missing, f"sources not in book/references.bib: {missing}"

@@ -1,0 +1,46 @@
+"""The benchmark's bookkeeping: rotating order, medians, ranges and verdicts."""
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+
+def test_every_side_leads_one_round_in_three():
+    from alphalstm import bench
+
+    rounds = bench.rotation(4)
+    assert rounds[0] == ("original", "keras-tuned", "alphalstm")
+    assert rounds[1] == ("keras-tuned", "alphalstm", "original")
+    assert rounds[2] == ("alphalstm", "original", "keras-tuned")
+    assert rounds[3] == rounds[0]
+    assert all(sorted(r) == sorted(bench.SIDES) for r in rounds)
+
+
+@pytest.mark.parametrize(
+    "low, high, verdict",
+    [(26, 30, "met"), (20, 24.9, "missed"), (24, 26, "within noise")],
+)
+def test_a_range_that_straddles_the_goal_is_within_noise(low, high, verdict):
+    from alphalstm import bench
+
+    assert bench.verdict(low, high, 25.0) == verdict
+
+
+def test_speedups_come_from_medians_and_ranges_from_extremes():
+    from alphalstm import bench
+
+    row = {
+        "seconds": {
+            "original": [50.0, 60.0, 55.0],
+            "keras-tuned": [10.0, 12.0, 11.0],
+            "alphalstm": [2.0, 2.5, 2.2],
+        },
+        "median_seconds": {"original": 55.0, "keras-tuned": 11.0, "alphalstm": 2.2},
+    }
+    out = bench.speedups(row)
+    assert out["speedup_over_original"] == 25.0
+    assert out["speedup_range_over_original"] == [20.0, 30.0]
+    assert out["goal_over_original"] == "within noise"
+    assert out["speedup_over_keras_tuned"] == 5.0
+    assert out["speedup_range_over_keras_tuned"] == [4.0, 6.0]
+    assert out["goal_over_keras_tuned"] == "within noise"
