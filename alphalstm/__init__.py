@@ -6,7 +6,8 @@ Submodules load on first use, so ``import alphalstm`` is cheap and
 * TensorFlow-free: :mod:`~alphalstm.data`, :mod:`~alphalstm.ceilings`,
   :mod:`~alphalstm.claims`, :mod:`~alphalstm.recipes`,
   :mod:`~alphalstm.experiments`, :mod:`~alphalstm.store`,
-  :mod:`~alphalstm.sweeps`, :mod:`~alphalstm.fingerprint`, :mod:`~alphalstm.cli`;
+  :mod:`~alphalstm.sweeps`, :mod:`~alphalstm.fingerprint`, :mod:`~alphalstm.cli`,
+  :mod:`~alphalstm.diagrams` (matplotlib only);
 * with Keras (TensorFlow backend): :mod:`~alphalstm.models`,
   :mod:`~alphalstm.training`, :mod:`~alphalstm.evaluate`,
   :mod:`~alphalstm.runs`, :mod:`~alphalstm.plots`, :mod:`~alphalstm.bench`,

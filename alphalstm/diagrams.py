@@ -34,6 +34,7 @@ uses matplotlib and NumPy only (no TensorFlow) and never chooses a backend.
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
@@ -51,7 +52,7 @@ from matplotlib.legend_handler import HandlerBase
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch
 from matplotlib.text import Text
-from matplotlib.textpath import TextPath
+from matplotlib.textpath import text_to_path
 
 from . import data
 from .errors import InputError, check_int
@@ -134,12 +135,15 @@ _LEGEND_HANDLE = 0.5  # handle and the pad after it, at the legend's font size
 _BAND_H = 0.95  # long_series: the series bar, its labels and ticks
 
 
+@functools.lru_cache(maxsize=1024)
 def _text_width(text: str, size: float, bold: bool = False) -> float:
-    """The width of ``text`` at ``size`` points, in inches."""
+    """The width of ``text`` at ``size`` points, in inches (from the font's
+    metrics, as the renderer lays it out)."""
     if not text:
         return 0.0
     prop = FontProperties(size=size, weight="bold" if bold else "normal")
-    return TextPath((0, 0), text, size=size, prop=prop).get_extents().width / 72.0
+    width, _, _ = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
+    return width / 72.0
 
 
 def _tint(color: str, amount: float = 0.45) -> tuple[float, float, float]:
@@ -225,8 +229,7 @@ def _check_columns(name: str, columns) -> tuple[int, list[bool]]:
     elided = [c is Ellipsis for c in columns]
     if elided[0] or elided[-1]:
         raise InputError(
-            f"{name}: an ellipsis (...) must sit between two batches, "
-            "not first or last"
+            f"{name}: an ellipsis (...) must sit between two batches, not first or last"
         )
     if any(a and b for a, b in zip(elided, elided[1:])):
         raise InputError(f"{name}: two ellipses (...) in a row; use one")
@@ -396,7 +399,21 @@ def samples_and_state(
         :class:`~alphalstm.errors.InputError` for input it cannot draw,
         including more columns than fit legibly in 7 inches.
     """
-    fig, _, _ = _draw(**locals())
+    fig, _, _ = _draw(
+        batches,
+        stateful=stateful,
+        reset_before=reset_before,
+        gradient_cut=gradient_cut,
+        targets=targets,
+        show_steps=show_steps,
+        highlight_row=highlight_row,
+        row_colors=row_colors,
+        row_labels=row_labels,
+        column_labels=column_labels,
+        column_title=column_title,
+        title=title,
+        band_height=band_height,
+    )
     return fig
 
 
@@ -457,8 +474,7 @@ def _draw(
         or not 0 <= highlight_row < n_rows
     ):
         raise InputError(
-            f"highlight_row must be a row index 0..{n_rows - 1}, "
-            f"got {highlight_row!r}"
+            f"highlight_row must be a row index 0..{n_rows - 1}, got {highlight_row!r}"
         )
     if row_colors is not None:
         row_colors = _check_labels("row_colors", row_colors, n_rows, "row")
@@ -482,14 +498,14 @@ def _draw(
     if highlight_row is not None:
         legend.append(
             (
-                Patch(
-                    facecolor=_tint(ORANGE), edgecolor=HIGHLIGHT_EDGE, linewidth=2
-                ),
+                Patch(facecolor=_tint(ORANGE), edgecolor=HIGHLIGHT_EDGE, linewidth=2),
                 f"{row_labels[highlight_row]}: the stream followed",
             )
         )
     if stateful and n_cols > 1 and len(resets - {0}) < n_cols - 1:
-        what = f"next {column_title}" if n_rows == 1 else f"same row, next {column_title}"
+        what = (
+            f"next {column_title}" if n_rows == 1 else f"same row, next {column_title}"
+        )
         legend.append((_ArrowKey(STATE_COLOR), f"state carried to the {what}"))
     if not stateful:
         legend.append((_ZeroKey(), "state starts at 0 for every sample"))
@@ -921,6 +937,17 @@ def _numbers(keep: list[int | None]) -> list[str]:
     return [ELLIPSIS if k is None else str(k + 1) for k in keep]
 
 
+def _runs(text: str, samples) -> str:
+    """The letters a stream feeds, as runs: ``F–Y then A–E``."""
+    runs, start = [], 0
+    for k in range(1, len(samples) + 1):
+        if k == len(samples) or samples[k] != samples[k - 1] + 1:
+            a, b = text[samples[start]], text[samples[k - 1]]
+            runs.append(a if start == k - 1 else f"{a}–{b}")
+            start = k
+    return " then ".join(runs)
+
+
 def _series(items: Sequence[str], keep: list[int | None]) -> str:
     """``A, B, C, …, Y``: the items shown, in words."""
     return ", ".join(ELLIPSIS if k is None else items[k] for k in keep)
@@ -1000,9 +1027,7 @@ def stateless_windows(
         ELLIPSIS if k is None else f"{samples[k]} to {nexts[k]}" for k in keep
     )
     inside = (
-        " Inside a sample the state passes from step to step."
-        if show_steps
-        else ""
+        " Inside a sample the state passes from step to step." if show_steps else ""
     )
     description = (
         f"A stateless LSTM: {len(samples)} samples, each a window of {window} "
@@ -1053,14 +1078,14 @@ def stream_layout(
         title=title,
     )
     streams = "; ".join(
-        f"row {i} feeds {text[order[0, i]]} to {text[order[-1, i]]}"
-        for i in range(batch_size)
+        f"row {i} feeds {_runs(text, order[:, i])}" for i in range(batch_size)
     )
     how = (
         f"the sequence cut into {batch_size} contiguous pieces"
         if layout == "contiguous"
         else f"every row gets the whole sequence, row i starting {n // batch_size}i "
-        "letters in and wrapping around"
+        f"letters in and wrapping around from {text[n - 1]} to {text[0]} "
+        "without a reset"
     )
     description = (
         f"{n} samples laid out as {batch_size} streams ({layout} layout: {how}), "
@@ -1069,6 +1094,8 @@ def stream_layout(
         "carries the state from row i to row i; it is reset to 0 before the "
         "first batch of every epoch."
     )
+    if highlight_row is not None:
+        description += f" Row {highlight_row} is highlighted to follow its stream."
     return fig, description
 
 
@@ -1258,7 +1285,9 @@ def long_series(
         "batch of every epoch."
     )
     if gradient_cut:
-        description += " Backpropagation stops at each batch boundary."
+        description = description[:-1] + (
+            ", and backpropagation stops at each batch boundary."
+        )
     return fig, description
 
 
@@ -1282,8 +1311,10 @@ def to_svg(fig: Figure, description: str = "") -> str:
         text = html.escape(description, quote=True)
         svg = re.sub(
             r"<svg\b([^>]*)>",
-            lambda m: f'<svg role="img" aria-label="{text}"{m.group(1)}>'
-            f"\n <title>{text}</title>",
+            lambda m: (
+                f'<svg role="img" aria-label="{text}"{m.group(1)}>'
+                f"\n <title>{text}</title>"
+            ),
             svg,
             count=1,
         )

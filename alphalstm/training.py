@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 import time
 from dataclasses import dataclass, field
@@ -267,6 +268,31 @@ def unrolled_recurrence(model: keras.Model, max_steps: int):
             layer.unroll = False
 
 
+class _OneTracePerLoop(logging.Filter):
+    """Drops TensorFlow's "triggered tf.function retracing" warning.
+
+    TensorFlow counts traces per Python function (by its code), across all
+    objects: every :class:`CompiledLoop` traces its own function once, for its
+    own model, so after five loops in one process it warns about "excessive
+    retracing" that is not happening.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _one_trace_per_loop():
+    """:class:`_OneTracePerLoop` on TensorFlow's logger, for the block only."""
+    logger = tf.get_logger()
+    quiet = _OneTracePerLoop()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
 def _in_jupyter() -> bool:
     """True inside a Jupyter kernel (where a live display can be updated)."""
     if "ipykernel" not in sys.modules:
@@ -344,6 +370,7 @@ class CompiledLoop:
         model.optimizer.build(model.trainable_variables)
         self._build_loss()
         self._epochs_done = 0
+
         self._run = tf.function(self._run_epochs, jit_compile=True, autograph=False)
 
     def _build_loss(self) -> None:
@@ -435,6 +462,7 @@ class CompiledLoop:
             with (
                 deterministic_ops(),
                 unrolled_recurrence(self.model, self.unroll_up_to),
+                _one_trace_per_loop(),
             ):
                 losses, accs = self._run(
                     tf.constant(n, tf.int32),

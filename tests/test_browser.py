@@ -44,7 +44,7 @@ CHAPTER_5 = ROOT / "notebooks" / "05_stateful.ipynb"
 TOLERANCE = 1e-5
 MAX_DIFFS: dict[str, float] = {}  # model -> largest |page - Keras|, for the report file
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-SPHINX_PAGES = ["index", "search", "genindex"]  # the pages Sphinx adds to the toc's
+SPHINX_PAGES = ["index", "search", "genindex"]  # pages Sphinx writes besides the toc
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
 
 
@@ -95,8 +95,9 @@ def chrome() -> tuple[str, str]:
     driver = shutil.which(os.environ.get("ALPHALSTM_CHROMEDRIVER") or "chromedriver")
     if not (browser and driver):
         _missing(
-            "no Chromium and chromedriver: set ALPHALSTM_CHROME and ALPHALSTM_CHROMEDRIVER "
-            "or install Debian's chromium and chromium-driver (.ci/run does)"
+            "no Chromium and chromedriver: set ALPHALSTM_CHROME and "
+            "ALPHALSTM_CHROMEDRIVER or install Debian's chromium and chromium-driver "
+            "(.ci/run does)"
         )
     try:
         import selenium  # noqa: F401
@@ -142,7 +143,9 @@ def browser(chrome, tmp_path_factory):
     ):
         options.add_argument(flag)
     # The console (SEVERE = errors) and every request the page makes.
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    options.set_capability(
+        "goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"}
+    )
     options.add_experimental_option(
         "perfLoggingPrefs", {"enableNetwork": True, "enablePage": False}
     )
@@ -286,7 +289,7 @@ def record_diff(name: str, diff: float):
 
 
 def compare(state: dict, expected: dict, step: int, where: str) -> float:
-    """Largest difference of one step from a test vector; asserts it is within TOLERANCE."""
+    """Largest difference of one step from a test vector; asserts it is <= TOLERANCE."""
     diffs = {
         k: float(np.abs(state[k] - np.array(expected[k][step])).max())
         for k in ("probabilities", "h", "c")
@@ -353,26 +356,30 @@ def requests_made(browser) -> list[str]:
 
 def is_local(url: str, server: str) -> bool:
     parts = urlparse(url)
-    return parts.scheme in ("data", "blob", "about") or parts.netloc == urlparse(
-        server
-    ).netloc
+    return (
+        parts.scheme in ("data", "blob", "about")
+        or parts.netloc == urlparse(server).netloc
+    )
 
 
 def heat_rows(browser, root, name: str) -> list[dict]:
-    """The rows of the h or c heatmap: the symbol fed, each square's value and colour."""
+    """The rows of the h or c heatmap: symbol fed, each square's value and colour."""
     return browser.execute_script(
         "return Array.from(arguments[0].querySelectorAll("
         "  '.ax-heat-' + arguments[1] + ' .ax-heat-rows > .ax-heat-row'))"
         ".map(r => ({symbol: r.querySelector('.ax-heat-symbol').textContent,"
         "  values: Array.from(r.querySelectorAll('.ax-heat-cell'), e => +e.dataset.v),"
         "  signs: Array.from(r.querySelectorAll('.ax-heat-cell'), e =>"
-        "    e.classList.contains('ax-pos') ? 1 : e.classList.contains('ax-neg') ? -1 : 0)}));",
+        "    e.classList.contains('ax-pos') ? 1"
+        "    : e.classList.contains('ax-neg') ? -1 : 0)}));",
         root,
         name,
     )
 
 
-def write_test_page(built_book: Path, name: str, explorers: list[tuple[dict, str]]) -> str:
+def write_test_page(
+    built_book: Path, name: str, explorers: list[tuple[dict, str]]
+) -> str:
     """A page in the built book with the given explorers (attributes, model JSON text).
 
     It loads explorer.js twice, deferred in the head and again at the end of
@@ -434,7 +441,8 @@ def test_page_in_a_real_browser(page_name, server, browser):
 
     # No local link or resource is missing.
     refs = browser.execute_script(
-        "return Array.from(document.querySelectorAll('a[href], img[src], link[href], script[src]'))"
+        "return Array.from(document.querySelectorAll("
+        "'a[href], img[src], link[href], script[src]'))"
         ".map(e => e.href || e.src);"
     )
     local = {
@@ -480,12 +488,15 @@ def test_page_loads_nothing_from_another_host_and_logs_no_error(
     assert not foreign, f"{page_name}: requested from another host: {foreign}"
 
     # (2) The console has no error.
-    errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    errors = [
+        e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"
+    ]
     assert not errors, f"{page_name}: console errors: {errors}"
     # ... including the one a browser logs once per site, when a page names no
     # icon and the host has no /favicon.ico: the page names a local icon.
     icons = browser.execute_script(
-        "return Array.from(document.querySelectorAll('link[rel~=\"icon\"]'), l => l.href);"
+        "return Array.from(document.querySelectorAll('link[rel~=\"icon\"]'),"
+        " l => l.href);"
     )
     assert icons and all(is_local(u, server) and _status(u) == 200 for u in icons), (
         f"{page_name}: icons {icons}"
@@ -495,7 +506,9 @@ def test_page_loads_nothing_from_another_host_and_logs_no_error(
 def test_equations_are_typeset_offline(server, browser, built_book):
     """Every page with math shows it typeset by the vendored MathJax, no raw TeX."""
     with_math = [
-        p for p in toc_pages() if 'class="math' in (built_book / f"{p}.html").read_text()
+        p
+        for p in toc_pages()
+        if 'class="math' in (built_book / f"{p}.html").read_text()
     ]
     assert with_math, "no page of the book has an equation"
     for page_name in with_math:
@@ -507,7 +520,8 @@ def test_equations_are_typeset_offline(server, browser, built_book):
             "body.querySelectorAll('pre, code, script, style, mjx-assistive-mml')"
             "  .forEach(e => e.remove());"
             "return {math: math.length,"
-            "  typeset: Array.from(math).filter(e => e.querySelector('mjx-container')).length,"
+            "  typeset: Array.from(math)"
+            "    .filter(e => e.querySelector('mjx-container')).length,"
             "  mathjax: Array.from(document.scripts, s => s.src)"
             "    .filter(s => s.includes('mathjax')),"
             "  text: body.textContent};"
@@ -558,7 +572,9 @@ def test_explorers_start_once_with_unique_ids(page_name, server, browser):
         "    r => r.querySelectorAll('.ax-keys').length)};"
     )
     assert found["scripts"] >= 1
-    assert not found["duplicates"], f"{page_name}: ids used twice: {found['duplicates']}"
+    assert not found["duplicates"], (
+        f"{page_name}: ids used twice: {found['duplicates']}"
+    )
     assert found["keyboards"] == [1] * len(roots), "each explorer is built once"
     for root in roots:
         # Each runs the exported file it names.
@@ -682,7 +698,8 @@ def test_reset_returns_the_state_to_zero(name, page):
     assert after["sequence"] == "" and after["prediction"] == ""
     assert after["probabilities"].size == 0
     cells = page.execute_script(
-        "return Array.from(arguments[0].querySelectorAll('.ax-cell')).map(e => e.className);",
+        "return Array.from(arguments[0].querySelectorAll('.ax-cell'))"
+        ".map(e => e.className);",
         root,
     )
     units = load_model(name)["lstm"]["units"]
@@ -756,8 +773,12 @@ def test_stateless_model_has_the_toggle_on_and_disabled(page):
 def test_stateless_note_shows_while_stateless_is_on(page_name, server, browser):
     roots = open_explorers(browser, server, page_name)
     noted = [r for r in roots if r.get_attribute("data-stateless-note")]
-    if page_name == EXPLORER_PAGE or "explorer-stateful" in _page_source_text(page_name):
-        assert "stateful" in [model_name(r) for r in noted], "chapter 5's network has one"
+    if page_name == EXPLORER_PAGE or "explorer-stateful" in _page_source_text(
+        page_name
+    ):
+        assert "stateful" in [model_name(r) for r in noted], (
+            "chapter 5's network has one"
+        )
     for root in roots:
         notes = root.find_elements("css selector", ".ax-stateless-note")
         if root not in noted:
@@ -766,7 +787,9 @@ def test_stateless_note_shows_while_stateless_is_on(page_name, server, browser):
         model = embedded_model(browser, root)
         # What the note says: one answer for every letter, from a zero state.
         every_letter = "".join(model["vocabulary"])
-        answers = {top_two(model, p)[0] for p, _, _ in reference(model, every_letter, True)}
+        answers = {
+            top_two(model, p)[0] for p, _, _ in reference(model, every_letter, True)
+        }
         assert len(answers) == 1, f"{model_name(root)} answers {answers} from zero"
         note, box = notes[0], root.find_element("css selector", "input.ax-stateless")
         assert not note.is_displayed()
@@ -955,21 +978,38 @@ def _drop_last_column(matrix: list) -> None:
         row.pop()
 
 
-# case -> (the broken explorer's attributes, its model's JSON text, words the error names)
+# case -> (the broken explorer's attributes, its model's JSON text or a change
+# to the good model, words the error must name)
 BAD_INPUT = {
     "unknown symbol in data-cold": ({"data-cold": "7"}, None, "data-cold"),
     "two symbols in data-cold": ({"data-cold": "KL"}, None, "data-cold"),
-    "zero data-rollout-length": ({"data-rollout-length": "0"}, None, "data-rollout-length"),
-    "fractional data-rollout-length": (
-        {"data-rollout-length": "12.5"}, None, "data-rollout-length"
+    "zero data-rollout-length": (
+        {"data-rollout-length": "0"},
+        None,
+        "data-rollout-length",
     ),
-    "wordy data-rollout-length": ({"data-rollout-length": "ten"}, None, "data-rollout-length"),
+    "fractional data-rollout-length": (
+        {"data-rollout-length": "12.5"},
+        None,
+        "data-rollout-length",
+    ),
+    "wordy data-rollout-length": (
+        {"data-rollout-length": "ten"},
+        None,
+        "data-rollout-length",
+    ),
     "unknown symbol in data-warmup": ({"data-warmup": "AB?K"}, None, "data-warmup"),
-    "data-warmup not ending in data-cold": ({"data-warmup": "ABC"}, None, "data-warmup"),
+    "data-warmup not ending in data-cold": (
+        {"data-warmup": "ABC"},
+        None,
+        "data-warmup",
+    ),
     "misspelt attribute": ({"data-cold-start": "K"}, None, "data-cold-start"),
     "examples not JSON": ({"data-examples": "[{"}, None, "data-examples"),
     "example feeding an unknown symbol": (
-        {"data-examples": '[{"label": "x", "feed": "AB1"}]'}, None, "data-examples[0].feed"
+        {"data-examples": '[{"label": "x", "feed": "AB1"}]'},
+        None,
+        "data-examples[0].feed",
     ),
     "example with a misspelt key": (
         {"data-examples": '[{"label": "x", "feed": "AB", "expected": "C"}]'},
@@ -984,34 +1024,52 @@ BAD_INPUT = {
     "no model with that id": ({"data-model": "no-such-model"}, None, "no-such-model"),
     "model not JSON": ({}, '{"format": ', "JSON"),
     "unknown format": (
-        {}, lambda m: m.update(format="alphalstm-lstm/2"), "alphalstm-lstm/2"
+        {},
+        lambda m: m.update(format="alphalstm-lstm/2"),
+        "alphalstm-lstm/2",
     ),
     "kernel with a column missing": (
-        {}, lambda m: _drop_last_column(m["lstm"]["kernel"]), "lstm.kernel"
+        {},
+        lambda m: _drop_last_column(m["lstm"]["kernel"]),
+        "lstm.kernel",
     ),
     "kernel with a row too many": (
-        {}, lambda m: m["lstm"]["kernel"].append(m["lstm"]["kernel"][0]), "lstm.kernel"
+        {},
+        lambda m: m["lstm"]["kernel"].append(m["lstm"]["kernel"][0]),
+        "lstm.kernel",
     ),
     "recurrent kernel with a row missing": (
-        {}, lambda m: m["lstm"]["recurrent_kernel"].pop(), "lstm.recurrent_kernel"
+        {},
+        lambda m: m["lstm"]["recurrent_kernel"].pop(),
+        "lstm.recurrent_kernel",
     ),
     "bias too short": ({}, lambda m: m["lstm"]["bias"].pop(), "lstm.bias"),
     "weight not a number": (
-        {}, lambda m: m["lstm"]["kernel"][0].__setitem__(0, "0.5"), "lstm.kernel"
+        {},
+        lambda m: m["lstm"]["kernel"][0].__setitem__(0, "0.5"),
+        "lstm.kernel",
     ),
     "dense kernel of the wrong width": (
-        {}, lambda m: _drop_last_column(m["dense"]["kernel"]), "dense.kernel"
+        {},
+        lambda m: _drop_last_column(m["dense"]["kernel"]),
+        "dense.kernel",
     ),
     "dense bias too long": ({}, lambda m: m["dense"]["bias"].append(0.0), "dense.bias"),
     "hard_sigmoid gates": (
-        {}, lambda m: m["lstm"].update(recurrent_activation="hard_sigmoid"), "hard_sigmoid"
+        {},
+        lambda m: m["lstm"].update(recurrent_activation="hard_sigmoid"),
+        "hard_sigmoid",
     ),
     "relu cells": ({}, lambda m: m["lstm"].update(activation="relu"), "relu"),
     "gates in another order": (
-        {}, lambda m: m["lstm"]["gate_order"].reverse(), "gate_order"
+        {},
+        lambda m: m["lstm"]["gate_order"].reverse(),
+        "gate_order",
     ),
     "test vector one step short": (
-        {}, lambda m: m["tests"][0]["h"].pop(), "tests[0].h"
+        {},
+        lambda m: m["tests"][0]["h"].pop(),
+        "tests[0].h",
     ),
     "stateless note on a stateless network": (
         {"data-stateless-note": "x"},
@@ -1058,7 +1116,10 @@ def test_two_explorers_of_one_model_on_one_page(server, browser, built_book):
     )
     open_page(browser, server, test_page)
     first, second = browser.find_elements("css selector", ".alphalstm-explorer")
-    assert [first.get_attribute("data-status"), second.get_attribute("data-status")] == [
+    assert [
+        first.get_attribute("data-status"),
+        second.get_attribute("data-status"),
+    ] == [
         "ready",
         "ready",
     ]
@@ -1077,7 +1138,7 @@ def test_two_explorers_of_one_model_on_one_page(server, browser, built_book):
 
 
 def test_explorer_takes_good_attributes(server, browser, built_book):
-    """The control for test_explorer_refuses_bad_input: valid values of each attribute."""
+    """The control for test_explorer_refuses_bad_input: valid attribute values."""
     good = (MODELS / "stateful.json").read_text()
     attrs = {
         "data-cold": "C",
@@ -1085,7 +1146,9 @@ def test_explorer_takes_good_attributes(server, browser, built_book):
         "data-rollout-length": "5",
         "data-rollout-label": "five",
     }
-    examples = [{"label": "x", "feed": "AB", "note": "{answer} {second}", "expect": "C"}]
+    examples = [
+        {"label": "x", "feed": "AB", "note": "{answer} {second}", "expect": "C"}
+    ]
     test_page = write_test_page(
         built_book,
         "good",
@@ -1094,7 +1157,9 @@ def test_explorer_takes_good_attributes(server, browser, built_book):
     open_page(browser, server, test_page)
     roots = browser.find_elements("css selector", ".alphalstm-explorer")
     assert [r.get_attribute("data-status") for r in roots] == ["ready", "ready"]
-    labels = [b.text for b in roots[0].find_elements("css selector", "button.ax-example")]
+    labels = [
+        b.text for b in roots[0].find_elements("css selector", "button.ax-example")
+    ]
     assert labels == ["five", "cold start from C", "warm up A\u2026B, then C"]
     example(browser, roots[0], "rollout")
     assert len(read(browser, roots[0])["sequence"]) == 4
@@ -1137,8 +1202,10 @@ def test_explorers_fit_a_phone(page_name, server, browser):
             buttons = root.find_elements("css selector", "button.ax-example")
             longest = max(
                 buttons,
-                key=lambda b: int(b.get_attribute("data-rollout") or 0)
-                or len(b.get_attribute("data-feed")),
+                key=lambda b: (
+                    int(b.get_attribute("data-rollout") or 0)
+                    or len(b.get_attribute("data-feed"))
+                ),
             )
             click(browser, longest)
         width = browser.execute_script(
@@ -1156,21 +1223,26 @@ def test_explorers_fit_a_phone(page_name, server, browser):
         assert not over, f"explorer parts wider than the phone: {over}"
         for root in roots:
             boxes = browser.execute_script(
-                "return Array.from(arguments[0].querySelectorAll('.ax-heat-scroll'), b => ({"
+                "return Array.from("
+                "  arguments[0].querySelectorAll('.ax-heat-scroll'), b => ({"
                 "  sideways: b.scrollWidth - b.clientWidth,"
                 "  height: b.clientHeight, content: b.scrollHeight,"
                 "  cell: b.querySelector('.ax-heat-cell').getBoundingClientRect()}));",
                 root,
             )
             for box in boxes:
-                assert box["sideways"] <= 0, f"{model_name(root)}: heatmap scrolls sideways"
-                assert box["height"] < box["content"], "a long history scrolls vertically"
+                assert box["sideways"] <= 0, (
+                    f"{model_name(root)}: heatmap scrolls sideways"
+                )
+                assert box["height"] < box["content"], (
+                    "a long history scrolls vertically"
+                )
                 assert box["height"] <= 0.6 * PHONE["height"], "... in a box of its own"
                 # Readable: every unit keeps a square of a few pixels.
                 assert box["cell"]["width"] >= 5 and box["cell"]["height"] >= 10, box
         # Viewport screenshots (the sticky header would cover part of an element shot).
         stem = page_name.replace("/", "_")
-        for i, root in enumerate(roots):
+        for root in roots:
             for part, suffix in ((".ax-title", ""), (".ax-heat", "-heatmap")):
                 browser.execute_script(
                     "window.scrollTo(0, arguments[0].getBoundingClientRect().top"

@@ -287,7 +287,9 @@ def test_meaning_is_named(built):
             assert words in legend, (name, prefix, legend)
     for gid in by_gid(fig, "reset-c"):
         j = gid.removeprefix("reset-c")
-        assert "reset" in by_gid(fig, f"reset-label-c{j}")[f"reset-label-c{j}"].get_text()
+        assert (
+            "reset" in by_gid(fig, f"reset-label-c{j}")[f"reset-label-c{j}"].get_text()
+        )
     if by_gid(fig, "target-r"):
         assert "target" in shown
     if name == "rotated_followed":
@@ -315,8 +317,14 @@ def test_descriptions_state_the_key_facts():
     words = {
         "one_per_sample": ["reset", "row 0", "25 samples", "next letter"],
         "windows": ["zero state", "23 samples", "nothing to reset"],
-        "rotated": ["row i", "reset", "rotated", "25 batches", "row 1 feeds F"],
-        "contiguous": ["row i", "reset", "contiguous", "5 batches", "A to E"],
+        "rotated": [
+            "row i",
+            "reset",
+            "rotated",
+            "25 batches",
+            "row 1 feeds F–Y then A–E",
+        ],
+        "contiguous": ["row i", "reset", "contiguous", "5 batches", "row 1 feeds F–J;"],
         "chunks": ["reset", "backpropagation stops", "3 samples of 4 steps"],
         "long_series": ["row i", "reset", "72 steps", "3 contiguous streams"],
         "long_series_cut": ["backpropagation stops", "2 contiguous streams"],
