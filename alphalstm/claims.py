@@ -23,11 +23,16 @@ SECOND_LIVE_SEED = 2027  # a second live check, for claims set after the first o
 ROUNDING = 1e-6  # stored accuracies are rounded to 6 decimals
 
 
-def claim_rule(accuracies: list[float], n_eval: int) -> float:
+def claim_rule(
+    accuracies: list[float], n_eval: int, slack: list[int] | None = None
+) -> float:
     """The threshold a chapter claims: its worst calibration seed, less one answer.
 
     ``n_eval`` is the number of evaluated samples, so one answer is
-    ``1 / n_eval``. The result is a multiple of ``1 / n_eval``, never below 0.
+    ``1 / n_eval``. ``slack`` generalises "one answer": per calibration seed,
+    how many answers the rule forgives (default 1 each); the claim is the
+    lowest of (right answers - slack) over the seeds. The result is a
+    multiple of ``1 / n_eval``, never below 0.
     """
     check_int("n_eval", n_eval)
     if not accuracies:
@@ -35,8 +40,13 @@ def claim_rule(accuracies: list[float], n_eval: int) -> float:
     bad = [a for a in accuracies if not 0.0 <= a <= 1.0]
     if bad:
         raise InputError(f"accuracies must lie in [0, 1], got {bad[0]!r}")
-    worst = round(min(accuracies) * n_eval)
-    return max(worst - 1, 0) / n_eval
+    slack = [1] * len(accuracies) if slack is None else list(slack)
+    if len(slack) != len(accuracies):
+        raise InputError(f"{len(slack)} slack values for {len(accuracies)} accuracies")
+    for s in slack:
+        check_int("slack", s, minimum=0)
+    right = [round(a * n_eval) - s for a, s in zip(accuracies, slack)]
+    return max(min(right), 0) / n_eval
 
 
 def reaches(accuracy: float, claim: float) -> bool:

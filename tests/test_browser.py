@@ -807,14 +807,8 @@ def test_stateless_note_shows_while_stateless_is_on(page_name, server, browser):
 def test_cold_start_from_k_gives_chapter_5s_answer(page):
     name = "stateful"
     line = notebook_line("cold start from K:")
-    if line is not None:
-        expected = line.split("K->", 1)[1][0]
-    else:
-        # TODO: chapter 5 is being rewritten; once notebooks/05_stateful.ipynb prints
-        # its "cold start from K: K->B B->C ..." line again, this branch is dead code.
-        expected = load_model(name)["vocabulary"][
-            int(np.argmax(reference(load_model(name), "K")[0][0]))
-        ]
+    assert line is not None, "chapter 5 no longer prints its cold start from K"
+    expected = line.split("K->", 1)[1][0]
     root = explorer(page, name)
     for symbol in "ABCDEFGHIJ":  # a warm state first, which the reset must clear
         press(page, root, symbol)
