@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+# pytest workers (pytest-xdist); each notebook, and the book build, stays on one worker.
+WORKERS ?= 2
 # TensorFlow reads these at import: no start-up notices in outputs or logs.
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
@@ -37,7 +39,8 @@ book: $(STAMP)
 LINTED := alphalstm tests notebooks
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval-lax --nbval-current-env --durations=8
+	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval-lax --nbval-current-env \
+	  -n $(WORKERS) --dist loadgroup --durations=12
 
 # ruff, pinned in requirements.txt: lint and 88-column format of the package, the
 # tests and the notebooks' code (configured in pyproject.toml).

@@ -23,12 +23,23 @@ import yaml  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "notebooks" / "data"
+BOOK_TESTS = ("test_book.py", "test_browser.py")  # they share one build of the book
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
+    """Mark notebook cells, and group items for ``pytest -n N --dist loadgroup``.
+
+    With two workers (``make test``) every group runs whole on one worker, in
+    order: a notebook's cells share one kernel, and the book build is shared by
+    the tests that read it (test_book.py and test_browser.py).
+    """
     for item in items:
-        if str(item.fspath).endswith(".ipynb"):
+        path = Path(str(item.fspath))
+        if path.suffix == ".ipynb":
             item.add_marker(pytest.mark.notebook)
+        group = "book" if path.name in BOOK_TESTS else path.name
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
