@@ -30,6 +30,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from . import runs, training
 from ._backend import keras
@@ -163,6 +164,55 @@ def speedups(row: dict) -> dict:
     return out
 
 
+def profile(recipe: Recipe, seed: int = 7, short: int | None = None) -> list[dict]:
+    """Where the fast sides' time goes: compilation, and each update after it.
+
+    Each of keras-tuned and alphalstm trains from the same initial weights
+    twice, for ``short`` epochs (default a tenth of the recipe's) and for all
+    of them, after a first short run that is not timed (the process's first
+    XLA compilation and Keras' first traces cost extra once). The difference
+    of the two times, over the difference of updates, is the time of one
+    update once compiled; what is left of the short run is compilation (and
+    setup).
+    """
+    short = short or max(1, recipe.epochs // 10)
+    check_int("short", short)
+    if short >= recipe.epochs:
+        raise InputError(f"short must be below the recipe's {recipe.epochs} epochs")
+    vocab, X, y, model = runs.prepare(recipe, seed)
+    initial = model.get_weights()
+    per_epoch = training.updates_per_epoch(len(X), recipe.resolved_batch_size(len(X)))
+    rows = []
+    for side in ("keras-tuned", "alphalstm"):
+        times = {}
+        for epochs in (short, short, recipe.epochs):  # the first is a warm-up
+            shorter = replace(recipe, epochs=epochs)
+            fresh = runs.build(recipe, vocab, len(X))
+            fresh.set_weights(initial)
+            train = _trainers(shorter, X, y, seed)[side]
+            start = time.perf_counter()
+            train(fresh)
+            times[epochs] = time.perf_counter() - start
+        extra = (recipe.epochs - short) * per_epoch
+        per_update = (times[recipe.epochs] - times[short]) / extra
+        rows.append(
+            {
+                "chapter": recipe.name,
+                "side": side,
+                "compile_seconds": round(
+                    times[short] - short * per_epoch * per_update, 3
+                ),
+                "per_update_ms": round(1000 * per_update, 4),
+                "total_seconds": round(times[recipe.epochs], 3),
+                "updates": recipe.epochs * per_epoch,
+                "steps_per_sample": int(X.shape[1]),
+                "batch_size": recipe.resolved_batch_size(len(X)),
+                "when": time.strftime("%Y-%m-%d"),
+            }
+        )
+    return rows
+
+
 def line(row: dict) -> str:
     """The one-line verdict ``python -m alphalstm bench`` ends with."""
     med, acc = row["median_seconds"], row["accuracy"]
@@ -179,4 +229,13 @@ def line(row: dict) -> str:
     )
 
 
-__all__ = ["GOALS", "SIDES", "benchmark", "line", "rotation", "speedups", "verdict"]
+__all__ = [
+    "GOALS",
+    "SIDES",
+    "benchmark",
+    "line",
+    "profile",
+    "rotation",
+    "speedups",
+    "verdict",
+]

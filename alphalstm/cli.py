@@ -229,6 +229,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="rounds of the three sides, in rotating order (default 3)",
     )
     bench.add_argument("--out", help="also record the result in this JSON Lines file")
+    bench.add_argument(
+        "--profile",
+        action="store_true",
+        help="instead: split the fast sides' time into compilation and time per update",
+    )
 
     ceil = sub.add_parser(
         "ceiling",
@@ -395,6 +400,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
     _quiet_tensorflow()
     from . import bench
 
+    if args.profile:
+        rows = bench.profile(recipe, args.seed)
+        for r in rows:
+            print(
+                f"{r['chapter']} {r['side']}: compile {r['compile_seconds']:.2f} s, "
+                f"{r['per_update_ms']:.3f} ms per update x {r['updates']} updates, "
+                f"{r['total_seconds']:.2f} s in all"
+            )
+        if args.out:
+            store.record_profile(Path(args.out), rows)
+        return 0
     print(
         f"{recipe.name}{' (original)' if args.original else ''}: "
         f"{recipe.epochs} epochs, "

@@ -60,6 +60,18 @@ def record_bench(path: Path | str, row: dict) -> None:
     write_jsonl(path, rows)
 
 
+def record_profile(path: Path | str, rows: list[dict]) -> None:
+    """Insert or replace profile rows (keyed by chapter and side) in a file."""
+    path = Path(path)
+    keys = {(r["chapter"], r["side"]) for r in rows}
+    kept = [
+        r
+        for r in (read_jsonl(path) if path.is_file() else [])
+        if (r["chapter"], r["side"]) not in keys
+    ]
+    write_jsonl(path, kept + rows)
+
+
 def load_bench(data_dir: Path | str) -> list[dict]:
     """The stored benchmark rows (``make bench``)."""
     return read_jsonl(bench_path(data_dir))
