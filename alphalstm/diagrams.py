@@ -768,7 +768,7 @@ def _draw(
             [s for _, s in legend],
             handler_map=_HANDLERS,
             loc="upper left",
-            bbox_to_anchor=(lay.gutter_x - 0.02, legend_top),
+            bbox_to_anchor=(_MARGIN - 0.02, legend_top),  # not shifted with the grid
             bbox_transform=ax.transData,
             frameon=False,
             fontsize=_SIZE["small"],

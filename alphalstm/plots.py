@@ -111,11 +111,16 @@ def softmax_heatmap(
             label="prediction (most probable)",
         )
         fig.colorbar(image, ax=ax, label="softmax probability", pad=0.02)
+        # A grey ground, so that the white square of the key stays visible.
         ax.legend(
             loc="lower center",
             bbox_to_anchor=(0.5, 1.0),
             ncols=2,
-            frameon=False,
+            frameon=True,
+            facecolor="#8c8c8c",
+            edgecolor="none",
+            framealpha=1.0,
+            labelcolor="white",
             handletextpad=0.3,
         )
         if title:

@@ -412,3 +412,21 @@ def test_no_tensorflow_and_no_backend_choice():
         "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_a_legend_wider_than_the_grid_stays_inside_the_figure():
+    """The grid is centred when the legend makes the figure wider; the legend is
+    not moved with it (it ran off the right edge before)."""
+    fig = diagrams.samples_and_state([["A", "B", "C"]], stateful=False)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for text in legend_texts_artists(fig):
+        box = text.get_window_extent(renderer)
+        assert fig.bbox.x0 - 1 <= box.x0 and box.x1 <= fig.bbox.x1 + 1, text.get_text()
+    plt.close(fig)
+
+
+def legend_texts_artists(fig) -> list[Text]:
+    return [
+        t for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()
+    ]
