@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import recipes
-from .claims import CALIBRATION_SEEDS, HELD_OUT_SEEDS
+from .claims import CALIBRATION_SEEDS, HELD_OUT_SEEDS, SECOND_LIVE_SEED
 from .data import recall
 from .errors import InputError
 from .recipes import Recipe
@@ -174,6 +174,13 @@ def _grid() -> list[Experiment]:
                 Variant("uniform pieces, one-hot", "variable-length"),
             ),
             CALIBRATION_SEEDS,
+        ),
+        Experiment(
+            "variable-length-second-live",
+            "Does the variable-length threshold, rewritten after the first live run, "
+            "hold on the second live seed?",
+            (Variant("recipe", "variable-length"),),
+            (SECOND_LIVE_SEED,),
         ),
         Experiment(
             "bounce-encodings",
