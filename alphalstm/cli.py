@@ -252,6 +252,33 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--seed", type=_non_negative, default=claims.LIVE_SEED)
     export.add_argument("--out", required=True, help="the JSON file to write")
 
+    grid = sub.add_parser(
+        "stream-grid",
+        help="run chapter 10's stored experiment: LSTM sides and k-grams on one "
+        "long text",
+    )
+    grid.add_argument("--data", required=True, help="the data folder (notebooks/data)")
+    grid.add_argument(
+        "--seeds", default="0-9", help="a range or list of seeds (default 0-9)"
+    )
+    grid.add_argument(
+        "--jobs", type=_positive, default=2, help="parallel runs (default 2)"
+    )
+    grid.add_argument(
+        "--only",
+        action="append",
+        metavar="LABEL",
+        help="rerun only this side, e.g. 'stateful T=32', and keep the other "
+        "stored runs (repeatable)",
+    )
+    grid.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the runs an interrupted call already finished",
+    )
+    grid.add_argument("--run", metavar="LABEL", help=argparse.SUPPRESS)
+    grid.add_argument("--seed", type=_non_negative, help=argparse.SUPPRESS)
+
     fp = sub.add_parser(
         "fingerprint", help="print the fingerprint of the package's sources"
     )
@@ -483,6 +510,97 @@ def cmd_fingerprint(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stream_grid(args: argparse.Namespace) -> int:
+    """Chapter 10's experiment: every LSTM side on every seed, in ``--jobs``
+    parallel processes, then the k-grams; stored as two experiments."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    if args.run is not None:  # one run, in this process (what the workers call)
+        if args.seed is None:
+            raise UsageError("--run needs --seed")
+        _quiet_tensorflow()
+        from . import stream
+
+        row = stream.train_run(stream.Run.of(args.run), args.seed, args.data)
+        print(json.dumps(row))
+        return 0
+    seeds = parse_seeds(args.seeds)
+    if not (Path(args.data) / "stream").is_dir():
+        raise InputError(f"no folder {Path(args.data) / 'stream'} (the chapter's text)")
+    _quiet_tensorflow()
+    from . import stream, sweeps
+
+    labels = [run.label for run in stream.plan()]
+    for label in args.only or ():
+        if label not in labels:
+            raise InputError(f"no run {label!r}; the runs: {', '.join(labels)}")
+    path = store.experiment_path(args.data, stream.EXPERIMENT)
+    partial = path.with_suffix(".partial.jsonl")
+    if args.resume and partial.is_file():
+        done = [r for r in store.read_jsonl(partial) if "error" not in r]
+    else:
+        done = []
+        partial.unlink(missing_ok=True)
+    finished = {(r["variant"], r["seed"]) for r in done}
+    todo = [
+        (label, seed)
+        for seed in seeds
+        for label in labels
+        if (not args.only or label in args.only) and (label, seed) not in finished
+    ]
+    env = sweeps.thread_limits(args.jobs)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+
+    def one(label: str, seed: int) -> dict:
+        launched = time.time()
+        argv = ["stream-grid", "--data", str(args.data), "--run", label]
+        row = sweeps.run_in_subprocess([*argv, "--seed", str(seed)], env=env)
+        row.update(experiment=stream.EXPERIMENT, variant=label, seed=seed)
+        row.update(jobs=args.jobs, launched=round(launched, 1))
+        row["returned"] = round(time.time(), 1)
+        return row
+
+    fresh = list(done)
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = [pool.submit(one, label, seed) for label, seed in todo]
+        for future in as_completed(futures):
+            row = future.result()
+            fresh.append(row)
+            with open(partial, "a") as fh:
+                fh.write(json.dumps(row, sort_keys=True) + "\n")
+            verdict = row.get("error") or ", ".join(
+                f"{name} {ev['bits']:.3f}" for name, ev in row["evals"].items()
+            )
+            print(
+                f"  [{len(fresh)}/{len(todo) + len(done)}] {row['variant']}, "
+                f"seed {row['seed']}: {verdict}",
+                file=sys.stderr,
+                flush=True,
+            )
+    failed = [r for r in fresh if "error" in r]
+    if failed:
+        print(f"{len(failed)} runs failed; rerun with --resume", file=sys.stderr)
+        return 1
+    if args.only:  # keep every stored run that was not rerun
+        rerun = {(r["variant"], r["seed"]) for r in fresh}
+        stored = store.read_jsonl(path) if path.is_file() else []
+        fresh += [r for r in stored if (r["variant"], r["seed"]) not in rerun]
+    every_seed = sorted({r["seed"] for r in fresh})
+    position = {
+        (lab, s): i
+        for i, (s, lab) in enumerate((s, lab) for s in every_seed for lab in labels)
+    }
+    rows = sorted(fresh, key=lambda r: position[(r["variant"], r["seed"])])
+    store.write_jsonl(path, rows)
+    partial.unlink(missing_ok=True)
+    kgram_path = store.experiment_path(args.data, stream.KGRAM_EXPERIMENT)
+    store.write_jsonl(kgram_path, stream.kgram_rows(args.data))
+    print(f"{stream.EXPERIMENT}: {len(rows)} runs stored in {path}")
+    print(f"{stream.KGRAM_EXPERIMENT}: k = 0..{stream.K_MAX} stored in {kgram_path}")
+    return 0
+
+
 COMMANDS = {
     "train": cmd_train,
     "sweep": cmd_sweep,
@@ -490,6 +608,7 @@ COMMANDS = {
     "bench": cmd_bench,
     "ceiling": cmd_ceiling,
     "export": cmd_export,
+    "stream-grid": cmd_stream_grid,
     "fingerprint": cmd_fingerprint,
 }
 

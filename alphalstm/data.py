@@ -512,3 +512,40 @@ def stream_order(n: int, batch_size: int, layout: str = "rotated") -> np.ndarray
     steps = length if layout == "contiguous" else n
     order = (starts[None, :] + np.arange(steps)[:, None]) % n
     return order.ravel()
+
+
+def stream_chunks(codes, batch_size: int, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """One long sequence of symbol codes as ``batch_size`` contiguous streams.
+
+    The sequence is trimmed at its end until its transitions split into
+    ``batch_size`` equal streams of whole chunks of ``steps``: each stream
+    gets ``L = (len(codes) - 1) // batch_size // steps * steps`` inputs and
+    stream ``i`` is inputs ``i*L .. (i+1)*L - 1``; at most
+    ``batch_size * steps - 1`` transitions are dropped, all at the end. The
+    chunks are the samples :class:`Chunks` makes of the trimmed sequence,
+    ordered by :func:`stream_order` (``"contiguous"``): sample ``b*batch_size
+    + i`` is chunk ``b`` of stream ``i``, so row ``i`` of every batch
+    continues row ``i`` of the batch before.
+
+    Returns integer arrays ``x, y`` of shape ``(N, steps)``, ``N =
+    batch_size * L / steps``, where ``y[j, t]`` is the symbol after ``x[j, t]``.
+    """
+    check_int("batch_size", batch_size)
+    check_int("steps", steps)
+    codes = np.asarray(codes)
+    if codes.ndim != 1 or not np.issubdtype(codes.dtype, np.integer):
+        raise InputError(
+            "codes must be a 1-D array of integer symbol codes, got "
+            f"shape {codes.shape} of {codes.dtype}"
+        )
+    length = (len(codes) - 1) // batch_size // steps * steps
+    if length == 0:
+        raise InputError(
+            f"{len(codes)} symbols are too few for {batch_size} streams of at least "
+            f"one chunk of {steps} steps; need at least {batch_size * steps + 1}"
+        )
+    kept = codes[: batch_size * length + 1]
+    x = kept[:-1].reshape(-1, steps)
+    y = kept[1:].reshape(-1, steps)
+    order = stream_order(len(x), batch_size, "contiguous")
+    return x[order], y[order]

@@ -240,3 +240,47 @@ def architecture_differences(a: keras.Model, b: keras.Model) -> list[str]:
         if ca.get(key) != cb.get(key):
             diffs.append(f"compile {key}: {ca.get(key)!r} against {cb.get(key)!r}")
     return diffs
+
+
+def copy_with_shape(
+    model: keras.Model,
+    batch_size: int | None,
+    steps: int | None,
+    stateful: bool,
+) -> keras.Model:
+    """A copy of ``model`` with the same weights and a zero state, built for
+    ``batch_size`` rows (None: any number) and ``steps`` time steps per call
+    (None: any number, so one call may read a whole text).
+
+    :func:`with_batch_size` keeps the model's own number of steps; this copy
+    can free the time axis. ``copy_with_shape(model, 1, None, stateful=True)``
+    reads a long sequence in pieces of any length and carries its state
+    from piece to piece; ``copy_with_shape(model, None, T, stateful=False)``
+    reads chunks of ``T`` steps, each from a zero state. A stateful copy
+    needs a fixed batch size. The copy is not compiled (it only predicts).
+    """
+    if batch_size is not None:
+        check_int("batch_size", batch_size)
+    if steps is not None:
+        check_int("steps", steps)
+    if not isinstance(stateful, bool):
+        raise InputError(f"stateful must be True or False, got {stateful!r}")
+    if stateful and batch_size is None:
+        raise InputError("a stateful copy needs a fixed batch_size, got None")
+    shape = model.inputs[0].shape
+    if len(shape) != 3:
+        raise InputError(
+            f"expected a model of (batch, steps, features) input, got {tuple(shape)}"
+        )
+    inputs = keras.Input(batch_shape=(batch_size, steps, shape[2]))
+
+    def clone(layer: keras.layers.Layer) -> keras.layers.Layer:
+        config = layer.get_config()
+        if isinstance(layer, keras.layers.RNN):
+            config["stateful"] = stateful
+        return type(layer).from_config(config)
+
+    twin = keras.models.clone_model(model, input_tensors=inputs, clone_function=clone)
+    copy_weights(model, twin)
+    reset_states(twin)
+    return twin
