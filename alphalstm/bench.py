@@ -213,6 +213,29 @@ def profile(recipe: Recipe, seed: int = 7, short: int | None = None) -> list[dic
     return rows
 
 
+def markdown_table(rows: list[dict]) -> str:
+    """The README's benchmark table: medians, speedup ranges and verdicts per row."""
+    head = (
+        "| Recipe | Epochs | Updates | original | keras-tuned | alphalstm "
+        "| × original (range) | × keras-tuned (range) | Goal 25× / 5× |\n"
+        "|---|---:|---:|---:|---:|---:|---|---|---|"
+    )
+    lines = [head]
+    for r in rows:
+        med = r["median_seconds"]
+        lo, hi = r["speedup_range_over_original"]
+        klo, khi = r["speedup_range_over_keras_tuned"]
+        name = r["chapter"] + (" (original recipe)" if r.get("original") else "")
+        lines.append(
+            f"| {name} | {r['epochs']} | {r['updates']:,} | {med['original']:.1f} s "
+            f"| {med['keras-tuned']:.1f} s | {med['alphalstm']:.2f} s "
+            f"| {r['speedup_over_original']:.1f}× ({lo:.1f}–{hi:.1f}) "
+            f"| {r['speedup_over_keras_tuned']:.1f}× ({klo:.1f}–{khi:.1f}) "
+            f"| {r['goal_over_original']} / {r['goal_over_keras_tuned']} |"
+        )
+    return "\n".join(lines)
+
+
 def line(row: dict) -> str:
     """The one-line verdict ``python -m alphalstm bench`` ends with."""
     med, acc = row["median_seconds"], row["accuracy"]

@@ -44,3 +44,20 @@ def test_speedups_come_from_medians_and_ranges_from_extremes():
     assert out["speedup_over_keras_tuned"] == 5.0
     assert out["speedup_range_over_keras_tuned"] == [4.0, 6.0]
     assert out["goal_over_keras_tuned"] == "within noise"
+
+
+def test_the_readme_table_is_the_stored_benchmark():
+    """The README's table is generated from notebooks/data/bench.jsonl (medians of
+    repeated rounds), and every recipe and every differing original has a row."""
+    from conftest import DATA, ROOT
+
+    from alphalstm import bench, recipes, store
+
+    rows = store.load_bench(DATA)
+    assert bench.markdown_table(rows) in (ROOT / "README.md").read_text()
+    differing = {n for n, o in recipes.ORIGINALS.items() if o is not recipes.RECIPES[n]}
+    keys = {(r["chapter"], r["original"]) for r in rows}
+    assert keys == {(c, False) for c in recipes.CHAPTERS} | {
+        (c, True) for c in differing
+    }
+    assert all(r["repeats"] >= 3 for r in rows)
