@@ -21,7 +21,7 @@ help:
 	@echo "make lint       ruff check and ruff format --check (also part of make test)"
 	@echo "make lab        open the notebooks in a local JupyterLab"
 	@echo "make notebooks  re-execute every notebook in place (Restart & Run All)"
-	@echo "make sweeps     rerun every stored experiment (about an hour on 2 cores)"
+	@echo "make sweeps     rerun every stored experiment (about an hour and a half on 2 cores)"
 	@echo "make bench      time fit, Keras' tuned fit and alphalstm on every chapter"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -68,6 +68,7 @@ sweeps: $(STAMP)
 	for name in $$($(BIN)/python -m alphalstm experiment --names); do \
 	  $(BIN)/python -m alphalstm experiment $$name --data notebooks/data || exit 1; \
 	done
+	$(BIN)/python -m alphalstm stream-grid --data notebooks/data --jobs 2
 
 # Three-sided benchmark of every chapter's recipe, then of the original tutorial's
 # recipes that differ from the chapters' (--original); three rounds each.

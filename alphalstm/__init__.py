@@ -7,11 +7,11 @@ Submodules load on first use, so ``import alphalstm`` is cheap and
   :mod:`~alphalstm.claims`, :mod:`~alphalstm.recipes`,
   :mod:`~alphalstm.experiments`, :mod:`~alphalstm.store`,
   :mod:`~alphalstm.sweeps`, :mod:`~alphalstm.fingerprint`, :mod:`~alphalstm.cli`,
-  :mod:`~alphalstm.diagrams` (matplotlib only);
+  :mod:`~alphalstm.diagrams` (matplotlib only), :mod:`~alphalstm.kgram`;
 * with Keras (TensorFlow backend): :mod:`~alphalstm.models`,
   :mod:`~alphalstm.training`, :mod:`~alphalstm.evaluate`,
   :mod:`~alphalstm.runs`, :mod:`~alphalstm.plots`, :mod:`~alphalstm.bench`,
-  :mod:`~alphalstm.export`.
+  :mod:`~alphalstm.export`, :mod:`~alphalstm.stream`.
 
 The package sets no environment variable and redirects no output. To keep
 TensorFlow's start-up messages out of a notebook, set ``TF_CPP_MIN_LOG_LEVEL``

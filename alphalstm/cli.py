@@ -262,7 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--seeds", default="0-9", help="a range or list of seeds (default 0-9)"
     )
     grid.add_argument(
-        "--jobs", type=_positive, default=2, help="parallel runs (default 2)"
+        "--jobs",
+        type=_positive,
+        default=2,
+        help="parallel runs, one thread each (default 2)",
     )
     grid.add_argument(
         "--only",
@@ -549,7 +552,9 @@ def cmd_stream_grid(args: argparse.Namespace) -> int:
         for label in labels
         if (not args.only or label in args.only) and (label, seed) not in finished
     ]
-    env = sweeps.thread_limits(args.jobs)
+    # One thread per run, whatever the machine: TensorFlow's sums then run in
+    # the same order everywhere, and the stored runs were made that way.
+    env = sweeps.thread_limits(args.jobs, cores=args.jobs)
     partial.parent.mkdir(parents=True, exist_ok=True)
 
     def one(label: str, seed: int) -> dict:
