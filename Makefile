@@ -71,13 +71,17 @@ sweeps: $(STAMP)
 	$(BIN)/python -m alphalstm stream-grid --data notebooks/data --jobs 2
 
 # Three-sided benchmark of every chapter's recipe, then of the original tutorial's
-# recipes that differ from the chapters' (--original); three rounds each.
+# recipes that differ from the chapters' (--original); three rounds each. Then the
+# profile (compile time, time per update) of the fast sides on three recipes.
 bench: $(STAMP)
 	for ch in $$($(BIN)/python -c 'from alphalstm import recipes; print(*recipes.CHAPTERS)'); do \
 	  $(BIN)/python -m alphalstm bench $$ch --out notebooks/data/bench.jsonl || exit 1; \
 	done
 	for ch in $$($(BIN)/python -c 'from alphalstm import recipes as r; print(*[n for n, o in r.ORIGINALS.items() if o is not r.RECIPES[n]])'); do \
 	  $(BIN)/python -m alphalstm bench $$ch --original --out notebooks/data/bench.jsonl || exit 1; \
+	done
+	for ch in stateful recall-stateful recall-window; do \
+	  $(BIN)/python -m alphalstm bench $$ch --profile --out notebooks/data/bench_profile.jsonl || exit 1; \
 	done
 
 clean:
