@@ -164,19 +164,56 @@ def speedups(row: dict) -> dict:
     return out
 
 
-def profile(recipe: Recipe, seed: int = 7, short: int | None = None) -> list[dict]:
+def split_profile(
+    short: list[float], full: list[float], short_updates: int, full_updates: int
+) -> dict:
+    """Compile time and time per update from repeated short and full runs.
+
+    The full runs' median minus the short runs' median, over the extra
+    updates, is the time of one update once compiled; the short runs' median
+    less their updates is compilation and setup. The difference is trusted
+    only where it exceeds how much the runs varied (the sum of the two
+    ranges): otherwise the extra updates cost less than the noise, the time
+    per update is reported as unresolved (``per_update_ms`` None) with that
+    noise over the extra updates as its upper bound, and the whole short run
+    counts as compilation and setup.
+    """
+    if not short or not full:
+        raise InputError("a profile needs at least one short and one full run")
+    extra = full_updates - short_updates
+    if extra <= 0:
+        raise InputError("the full run must make more updates than the short one")
+    short_s, full_s = statistics.median(short), statistics.median(full)
+    noise = (max(short) - min(short)) + (max(full) - min(full))
+    if full_s - short_s <= noise:
+        return {
+            "compile_seconds": round(short_s, 3),
+            "per_update_ms": None,
+            "per_update_below_ms": round(1000 * noise / extra, 4),
+        }
+    per_update = (full_s - short_s) / extra
+    return {
+        "compile_seconds": round(short_s - short_updates * per_update, 3),
+        "per_update_ms": round(1000 * per_update, 4),
+        "per_update_below_ms": None,
+    }
+
+
+def profile(
+    recipe: Recipe, seed: int = 7, short: int | None = None, repeats: int = 3
+) -> list[dict]:
     """Where the fast sides' time goes: compilation, and each update after it.
 
     Each of keras-tuned and alphalstm trains from the same initial weights
-    twice, for ``short`` epochs (default a tenth of the recipe's) and for all
-    of them, after a first short run that is not timed (the process's first
-    XLA compilation and Keras' first traces cost extra once). The difference
-    of the two times, over the difference of updates, is the time of one
-    update once compiled; what is left of the short run is compilation (and
-    setup).
+    for ``short`` epochs (default a tenth of the recipe's) and for all of
+    them, alternately, ``repeats`` times each, after a first short run that
+    is not timed (the process's first XLA compilation and Keras' first
+    traces cost extra once). :func:`split_profile` turns the times into
+    compilation and time per update.
     """
     short = short or max(1, recipe.epochs // 10)
     check_int("short", short)
+    check_int("repeats", repeats)
     if short >= recipe.epochs:
         raise InputError(f"short must be below the recipe's {recipe.epochs} epochs")
     vocab, X, y, model = runs.prepare(recipe, seed)
@@ -184,33 +221,55 @@ def profile(recipe: Recipe, seed: int = 7, short: int | None = None) -> list[dic
     per_epoch = training.updates_per_epoch(len(X), recipe.resolved_batch_size(len(X)))
     rows = []
     for side in ("keras-tuned", "alphalstm"):
-        times = {}
-        for epochs in (short, short, recipe.epochs):  # the first is a warm-up
-            shorter = replace(recipe, epochs=epochs)
+        times: dict[int, list[float]] = {short: [], recipe.epochs: []}
+        plan = [short] + [short, recipe.epochs] * repeats  # the first is a warm-up
+        for i, epochs in enumerate(plan):
             fresh = runs.build(recipe, vocab, len(X))
             fresh.set_weights(initial)
-            train = _trainers(shorter, X, y, seed)[side]
+            train = _trainers(replace(recipe, epochs=epochs), X, y, seed)[side]
             start = time.perf_counter()
             train(fresh)
-            times[epochs] = time.perf_counter() - start
-        extra = (recipe.epochs - short) * per_epoch
-        per_update = (times[recipe.epochs] - times[short]) / extra
+            if i > 0:
+                times[epochs].append(round(time.perf_counter() - start, 3))
+        split = split_profile(
+            times[short],
+            times[recipe.epochs],
+            short * per_epoch,
+            recipe.epochs * per_epoch,
+        )
         rows.append(
             {
                 "chapter": recipe.name,
                 "side": side,
-                "compile_seconds": round(
-                    times[short] - short * per_epoch * per_update, 3
-                ),
-                "per_update_ms": round(1000 * per_update, 4),
-                "total_seconds": round(times[recipe.epochs], 3),
+                **split,
+                "seconds": {"short": times[short], "full": times[recipe.epochs]},
+                "short_epochs": short,
+                "total_seconds": statistics.median(times[recipe.epochs]),
                 "updates": recipe.epochs * per_epoch,
                 "steps_per_sample": int(X.shape[1]),
                 "batch_size": recipe.resolved_batch_size(len(X)),
+                "repeats": repeats,
                 "when": time.strftime("%Y-%m-%d"),
             }
         )
     return rows
+
+
+def profile_line(row: dict) -> str:
+    """One profile row as the command line prints it."""
+    if row["per_update_ms"] is None:
+        per_update = (
+            f"per update below {row['per_update_below_ms']:.3f} ms (unresolved)"
+        )
+        compiling = f"compile and setup at most {row['compile_seconds']:.2f} s"
+    else:
+        per_update = f"{row['per_update_ms']:.3f} ms per update"
+        compiling = f"compile {row['compile_seconds']:.2f} s"
+    return (
+        f"{row['chapter']} {row['side']}: {compiling}, {per_update} x "
+        f"{row['updates']} updates, {row['total_seconds']:.2f} s in all "
+        f"(medians of {row['repeats']})"
+    )
 
 
 def markdown_table(rows: list[dict]) -> str:
@@ -257,8 +316,11 @@ __all__ = [
     "SIDES",
     "benchmark",
     "line",
+    "markdown_table",
     "profile",
+    "profile_line",
     "rotation",
     "speedups",
+    "split_profile",
     "verdict",
 ]

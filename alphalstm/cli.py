@@ -431,13 +431,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from . import bench
 
     if args.profile:
-        rows = bench.profile(recipe, args.seed)
+        rows = bench.profile(recipe, args.seed, repeats=args.repeats)
         for r in rows:
-            print(
-                f"{r['chapter']} {r['side']}: compile {r['compile_seconds']:.2f} s, "
-                f"{r['per_update_ms']:.3f} ms per update x {r['updates']} updates, "
-                f"{r['total_seconds']:.2f} s in all"
-            )
+            print(bench.profile_line(r))
         if args.out:
             store.record_profile(Path(args.out), rows)
         return 0

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +94,14 @@ def test_another_keras_backend_gets_a_clear_error():
         "alphalstm: error: alphalstm needs Keras' TensorFlow backend, but "
         "KERAS_BACKEND='jax'; unset it or set KERAS_BACKEND=tensorflow"
     ]
+
+
+@pytest.mark.unit
+def test_every_module_is_an_attribute_of_the_package():
+    """``alphalstm.NAME`` loads every module lazily, so none may be left out."""
+    import alphalstm
+
+    package = Path(alphalstm.__file__).parent
+    modules = {p.stem for p in package.glob("*.py") if not p.stem.startswith("_")}
+    assert modules == set(alphalstm._SUBMODULES)
+    assert alphalstm.kgram.__name__ == "alphalstm.kgram"

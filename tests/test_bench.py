@@ -61,3 +61,37 @@ def test_the_readme_table_is_the_stored_benchmark():
         (c, True) for c in differing
     }
     assert all(r["repeats"] >= 3 for r in rows)
+
+
+def test_a_profile_splits_compilation_from_updates_by_hand():
+    from alphalstm import bench
+
+    # 100 updates take 2.0 s, 1,000 take 3.8 s: 2 ms an update, 1.8 s compiling
+    out = bench.split_profile([2.0, 2.05, 1.98], [3.8, 3.78, 3.83], 100, 1000)
+    assert out == {
+        "compile_seconds": 1.8,
+        "per_update_ms": 2.0,
+        "per_update_below_ms": None,
+    }
+
+
+def test_a_difference_within_the_noise_is_not_a_time_per_update():
+    from alphalstm import bench
+
+    # the full runs are no slower than the short ones vary: unresolved, bounded
+    out = bench.split_profile([0.70, 0.62, 0.66], [0.68, 0.71, 0.69], 750, 7500)
+    assert out["per_update_ms"] is None
+    assert out["per_update_below_ms"] == round(1000 * (0.08 + 0.03) / 6750, 4)
+    assert out["compile_seconds"] == 0.66
+
+
+@pytest.mark.parametrize(
+    "short, full, n_short, n_full",
+    [([], [1.0], 1, 2), ([1.0], [2.0], 10, 10)],
+)
+def test_a_profile_refuses_what_it_cannot_split(short, full, n_short, n_full):
+    from alphalstm import bench
+    from alphalstm.errors import InputError
+
+    with pytest.raises(InputError):
+        bench.split_profile(short, full, n_short, n_full)
