@@ -30,7 +30,7 @@ BOOK_TESTS = ("test_book.py", "test_browser.py")  # they share one build of the 
 def pytest_collection_modifyitems(config, items):
     """Mark notebook cells, and group items for ``pytest -n N --dist loadgroup``.
 
-    With two workers (``make test``) every group runs whole on one worker, in
+    With several workers (``make test``) every group runs whole on one worker, in
     order: a notebook's cells share one kernel, and the book build is shared by
     the tests that read it (test_book.py and test_browser.py).
     """
