@@ -169,7 +169,14 @@ def with_batch_size(
     shape = tuple(model.inputs[0].shape[1:])
     if steps is not None:
         shape = (check_int("steps", steps), *shape[1:])
-    inputs = keras.Input(batch_shape=(batch_size, *shape))
+    twin = _twin(model, (batch_size, *shape), stateful)
+    return compile_model(twin, adam_epsilon(model))
+
+
+def _twin(model: keras.Model, batch_shape: tuple, stateful: bool | None) -> keras.Model:
+    """``model`` rebuilt for ``batch_shape``, with its weights and a zero state;
+    ``stateful`` (unless None) overrides every recurrent layer's setting."""
+    inputs = keras.Input(batch_shape=batch_shape)
 
     def clone(layer: keras.layers.Layer) -> keras.layers.Layer:
         config = layer.get_config()
@@ -180,7 +187,7 @@ def with_batch_size(
     twin = keras.models.clone_model(model, input_tensors=inputs, clone_function=clone)
     copy_weights(model, twin)
     reset_states(twin)
-    return compile_model(twin, adam_epsilon(model))
+    return twin
 
 
 def stepper(model: keras.Model) -> keras.Model:
@@ -272,15 +279,4 @@ def copy_with_shape(
         raise InputError(
             f"expected a model of (batch, steps, features) input, got {tuple(shape)}"
         )
-    inputs = keras.Input(batch_shape=(batch_size, steps, shape[2]))
-
-    def clone(layer: keras.layers.Layer) -> keras.layers.Layer:
-        config = layer.get_config()
-        if isinstance(layer, keras.layers.RNN):
-            config["stateful"] = stateful
-        return type(layer).from_config(config)
-
-    twin = keras.models.clone_model(model, input_tensors=inputs, clone_function=clone)
-    copy_weights(model, twin)
-    reset_states(twin)
-    return twin
+    return _twin(model, (batch_size, steps, shape[2]), stateful)

@@ -837,44 +837,51 @@ def _kgram_accuracy_lead(v: dict[Key, float]) -> float:
     return v[(f"k-gram k={K_MAX}", "tail")] - max(_lstm(v))
 
 
+def _each_t(
+    text: str, first: tuple[str, str], second: tuple[str, str], kind: str = "lead"
+) -> list[Claim]:
+    """One claim per T of :data:`T_SWEEP`: ``(side, read)`` ``first`` against
+    ``second``, where each side is a run's label without its ``" T=..."``."""
+    return [
+        Claim(
+            f"T={t}: {text}",
+            _lead((f"{first[0]} T={t}", first[1]), (f"{second[0]} T={t}", second[1])),
+            kind=kind,
+        )
+        for t in T_SWEEP
+    ]
+
+
 def claims() -> list[Claim]:
     """The chapter's claims, in the order it states them (bits unless noted)."""
     recipe = f"stateful T={STEPS}"
-    out = [
-        Claim(
-            f"T={t}: carried state in training vs reset every chunk, both read carried",
-            _lead((f"stateful T={t}", "carried"), (f"reset T={t}", "carried")),
-            kind="compare",
-        )
-        for t in T_SWEEP
-    ]
-    out += [
-        Claim(
-            f"T={t}: the recipe beats the reset model read in chunks",
-            _lead((f"stateful T={t}", "carried"), (f"reset T={t}", "chunks")),
-        )
-        for t in T_SWEEP
-    ]
+    out = _each_t(
+        "carried state in training vs reset every chunk, both read carried",
+        ("stateful", "carried"),
+        ("reset", "carried"),
+        kind="compare",
+    )
+    out += _each_t(
+        "the recipe beats the reset model read in chunks",
+        ("stateful", "carried"),
+        ("reset", "chunks"),
+    )
     out.append(
         Claim(
             "T=8..64: the recipe's lead over reset, read in chunks, shrinks with T",
             _shrinks,
         )
     )
-    out += [
-        Claim(
-            f"T={t}: the reset model read carried beats it read in chunks",
-            _lead((f"reset T={t}", "carried"), (f"reset T={t}", "chunks")),
-        )
-        for t in T_SWEEP
-    ]
-    out += [
-        Claim(
-            f"T={t}: in chunks from zero, the reset model beats the stateful one",
-            _lead((f"reset T={t}", "chunks"), (f"stateful T={t}", "chunks")),
-        )
-        for t in T_SWEEP
-    ]
+    out += _each_t(
+        "the reset model read carried beats it read in chunks",
+        ("reset", "carried"),
+        ("reset", "chunks"),
+    )
+    out += _each_t(
+        "in chunks from zero, the reset model beats the stateful one",
+        ("reset", "chunks"),
+        ("stateful", "chunks"),
+    )
     out.append(
         Claim(
             f"T={STEPS}: reset chunks shuffled (read carried) vs the recipe",
