@@ -9,7 +9,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 # pytest workers (pytest-xdist); each notebook, and the book build, stays on one worker.
 # Three on the project's 2-core machine: a third keeps the cores busy while a worker
 # waits on the browser or on a kernel starting (fresh-clone runs on 2026-12-03:
-# 296 s with two; 267 s, 288 s, 312 s, 356 s and 300 s with three).
+# 296 s with two; from 267 s to 356 s in seven runs with three).
 WORKERS ?= 3
 # TensorFlow reads these at import: no start-up notices in outputs or logs.
 export TF_CPP_MIN_LOG_LEVEL := 3
