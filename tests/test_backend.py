@@ -1,5 +1,6 @@
 """Importing the package: no environment change, no hidden output, clear errors."""
 
+import json
 import os
 import subprocess
 import sys
@@ -24,54 +25,55 @@ def _python(code, **env):
     )
 
 
-@pytest.mark.slow
-def test_importing_changes_no_environment_variable():
-    """TensorFlow sets a few variables of its own when imported; the package none."""
-    proc = _python(
-        "import os\nimport tensorflow, keras, matplotlib.pyplot\n"
-        "before = dict(os.environ)\n"
-        "import alphalstm.training, alphalstm.evaluate, alphalstm.plots\n"
-        "print(dict(os.environ) == before)"
-    )
+# One fresh interpreter answers the three questions below, in this order (one
+# TensorFlow import instead of three). It runs without TF_CPP_MIN_LOG_LEVEL and
+# TF_ENABLE_ONEDNN_OPTS, so that a package which set them itself would be seen.
+_IMPORT_PROBE = """
+import json, os, sys
+def ids(): return [(os.fstat(n).st_dev, os.fstat(n).st_ino) for n in (1, 2)]
+descriptors = ids()
+import tensorflow as tf, keras, matplotlib.pyplot
+environ = dict(os.environ)
+import alphalstm.training, alphalstm.evaluate, alphalstm.plots
+found = {"same environment": dict(os.environ) == environ,
+         "same descriptors": ids() == descriptors}
+tf.print("alphalstm-probe", 42, output_stream=sys.stderr)
+alphalstm.training.set_seed(0)
+m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+m.compile(jit_compile=True)
+found["jit_compile after set_seed"] = m.jit_compile
+print(json.dumps(found))
+"""
+
+
+@pytest.fixture(scope="module")
+def import_probe():
+    """What the probe found (a dict), and what it wrote to stderr (lines)."""
+    proc = _python(_IMPORT_PROBE)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().splitlines()[-1] == "True"
+    return json.loads(proc.stdout.strip().splitlines()[-1]), proc.stderr.splitlines()
 
 
 @pytest.mark.slow
-def test_importing_redirects_no_output_and_tensorflow_still_speaks():
+def test_importing_changes_no_environment_variable(import_probe):
+    """TensorFlow sets a few variables of its own when imported; the package none."""
+    assert import_probe[0]["same environment"] is True
+
+
+@pytest.mark.slow
+def test_importing_redirects_no_output_and_tensorflow_still_speaks(import_probe):
     """The package does not redirect file descriptors 1 and 2 when imported, and
     what TensorFlow's C++ runtime writes to stderr reaches it unchanged."""
-    code = (
-        "import os, sys\n"
-        "def ids(): return [(os.fstat(n).st_dev, os.fstat(n).st_ino) for n in (1, 2)]\n"
-        "before = ids()\n"
-        "import alphalstm.training, alphalstm.evaluate, alphalstm.plots\n"
-        "print('same descriptors:', ids() == before, flush=True)\n"
-        "import tensorflow as tf\n"
-        "tf.print('alphalstm-probe', 42, output_stream=sys.stderr)\n"
-    )
-    proc = _python(code, TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().splitlines()[-1] == "same descriptors: True"
-    assert "alphalstm-probe 42" in proc.stderr.splitlines()
+    assert import_probe[0]["same descriptors"] is True
+    assert "alphalstm-probe 42" in import_probe[1]
 
 
 @pytest.mark.slow
-def test_seeding_leaves_xla_available_to_the_reader():
+def test_seeding_leaves_xla_available_to_the_reader(import_probe):
     """After the book's seeding, a model the reader compiles with XLA keeps XLA.
 
     (While TensorFlow's op determinism is on, Keras 3 turns jit_compile off.)"""
-    code = (
-        "import alphalstm.training as t\n"
-        "t.set_seed(0)\n"
-        "import keras\n"
-        "m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])\n"
-        "m.compile(jit_compile=True)\n"
-        "print(m.jit_compile)\n"
-    )
-    proc = _python(code, TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().splitlines()[-1] == "True"
+    assert import_probe[0]["jit_compile after set_seed"] is True
 
 
 @pytest.mark.unit
