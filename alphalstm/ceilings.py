@@ -26,10 +26,11 @@ def best_correct(contexts: list[str], nexts: str) -> int:
     """How many of the ``nexts`` the best context -> symbol table gets right."""
     if len(contexts) != len(nexts):
         raise InputError(f"{len(contexts)} contexts but {len(nexts)} next symbols")
-    table: dict[str, Counter] = defaultdict(Counter)
-    for context, nxt in zip(contexts, nexts):
-        table[context][nxt] += 1
-    return sum(counts.most_common(1)[0][1] for counts in table.values())
+    best: dict[str, int] = {}  # context -> count of its most frequent next symbol
+    for (context, _), count in Counter(zip(contexts, nexts)).items():
+        if count > best.get(context, 0):
+            best[context] = count
+    return sum(best.values())
 
 
 def of_samples(contexts: list[str], nexts: str) -> Fraction:

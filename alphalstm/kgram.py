@@ -63,7 +63,7 @@ class _Table:
         pairs, counts = np.unique(contexts * n_symbols + nexts, return_counts=True)
         self.contexts, row = np.unique(pairs // n_symbols, return_inverse=True)
         self.counts = np.zeros((len(self.contexts), n_symbols), dtype=np.float64)
-        np.add.at(self.counts, (row, pairs % n_symbols), counts)
+        self.counts[row, pairs % n_symbols] = counts  # each (row, symbol) once
         n1, n2 = np.sum(self.counts == 1), np.sum(self.counts == 2)
         self.discount = float(n1 / (n1 + 2 * n2)) if n1 + n2 else 0.5
 
