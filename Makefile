@@ -7,10 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 # pytest workers (pytest-xdist); each notebook, and the book build, stays on one worker.
-# Three on the project's 2-core machine: a third keeps the cores busy while a worker
-# waits on the browser or on a kernel starting (fresh-clone runs on 2026-12-03:
-# 296 s with two; from 267 s to 356 s in seven runs with three).
-WORKERS ?= 3
+# Two on the project's 2-core machine, one per core (2026-12-03, same tests: with two,
+# 269 s of pytest and 459 CPU-seconds; with three, 323 s and 562; with four, 386 s
+# and 650: every worker past the second adds CPU time by contention).
+WORKERS ?= 2
 # TensorFlow reads these at import: no start-up notices in outputs or logs.
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
