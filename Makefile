@@ -7,9 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 # pytest workers (pytest-xdist); each notebook, and the book build, stays on one worker.
-# Two on the project's 2-core machine, one per core (2026-12-03, same tests: with two,
-# 269 s of pytest and 459 CPU-seconds; with three, 323 s and 562; with four, 386 s
-# and 650: every worker past the second adds CPU time by contention).
+# Two on the project's 2-core machine, one per core: on 2026-12-03, the same checkout
+# took 288 s of pytest (490 CPU-seconds) with two and 343 s (593) with three, run
+# back to back; four took 386 s (650) against three's 323 s (562) on that morning's tests.
 WORKERS ?= 2
 # TensorFlow reads these at import: no start-up notices in outputs or logs.
 export TF_CPP_MIN_LOG_LEVEL := 3
