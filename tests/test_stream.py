@@ -245,6 +245,7 @@ def test_the_stored_runs_match_the_plan_and_the_settings():
 def test_the_stored_kgrams_are_what_the_code_gives():
     stored = store.load_experiment(DATA, stream.KGRAM_EXPERIMENT)
     fresh = stream.kgram_rows(DATA)
+    assert len(stored) == len(fresh)
     for a, b in zip(stored, fresh):
         for key in ("k", "accuracy", "bits", "kn_accuracy"):
             assert a[key] == b[key]
