@@ -7,10 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 # pytest workers (pytest-xdist); each notebook, and the book build, stays on one worker.
-# Two on the project's 2-core machine, one per core: more workers only added CPU time
-# (2026-12-03: 490 CPU-seconds with two and 593 with three on one checkout, run back to
-# back; 562 with three and 650 with four on an earlier one). Their wall times (288 and
-# 343 s; 323 and 386 s) are single runs: repeated runs of one checkout differ by up to 56 s.
+# Two on the project's 2-core machine, one per core: more workers only added CPU
+# time (2026-12-03: 490 CPU-seconds with two and 593 with three on one checkout, run
+# back to back; 562 with three and 650 with four on an earlier one). Their wall times
+# (288 and 343 s; 323 and 386 s) are single runs: repeated runs of one checkout have
+# differed by up to 56 s.
 WORKERS ?= 2
 # TensorFlow reads these at import: no start-up notices in outputs or logs.
 export TF_CPP_MIN_LOG_LEVEL := 3
