@@ -6,13 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
-# pytest workers (pytest-xdist); each notebook, and the book build, stays on one worker.
-# Two on the project's 2-core machine, one per core: more workers only added CPU
-# time (2026-12-03, TensorFlow's default threads: 490 CPU-seconds with two and 593
-# with three on one checkout, run back to back; 562 with three and 650 with four on
-# an earlier one; with one thread, as below: 446 with two and 459 with three). Their
-# wall times (288 and 343 s; 323 and 386 s; 267 and 265 s) are single runs: repeated
-# runs of one checkout have differed by up to 56 s.
+# pytest workers (pytest-xdist); each notebook, and the book build, stays on one worker,
+# and each worker gives TensorFlow its share of the cores (tests/conftest.py). Two on
+# the project's 2-core machine, one per core: more workers only added CPU time (the
+# README gives the measurements).
 WORKERS ?= 2
 # TensorFlow reads these at import: no start-up notices in outputs or logs.
 export TF_CPP_MIN_LOG_LEVEL := 3
@@ -44,15 +41,6 @@ book: $(STAMP)
 
 LINTED := alphalstm tests notebooks
 
-# One TensorFlow thread per process under test (each pytest worker and each notebook
-# kernel it starts): the setting `make sweeps` uses (one thread per run, one run per
-# core). With TensorFlow's default (a thread per core in every process), two workers
-# on 2 cores used 491 CPU-seconds and 287 s; with one thread, 446 CPU-seconds and
-# 267 s (2026-12-03, one pair back to back). Every test passed with both settings:
-# the stored runs the tests retrain came out as stored, and every checked notebook
-# output matched.
-test: export TF_NUM_INTRAOP_THREADS := 1
-test: export TF_NUM_INTEROP_THREADS := 1
 test: $(STAMP) lint
 	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval-lax --nbval-current-env \
 	  -n $(WORKERS) --dist loadgroup --durations=12

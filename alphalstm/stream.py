@@ -818,10 +818,9 @@ def _lead(first: Key, second: Key) -> Callable[[dict[Key, float]], float]:
 def _shrinks(v: dict[Key, float]) -> float:
     """How much the recipe's lead over the reset model read in chunks falls from
     each T of :data:`T_SWEEP` to the next (the smallest of the steps)."""
-    lead = [
-        v[(f"reset T={t}", "chunks")] - v[(f"stateful T={t}", "carried")]
-        for t in T_SWEEP
-    ]
+    recipe = [(Run("stateful", t).label, "carried") for t in T_SWEEP]
+    reset = [(Run("reset", t).label, "chunks") for t in T_SWEEP]
+    lead = [_lead(a, b)(v) for a, b in zip(recipe, reset)]
     return min(a - b for a, b in zip(lead, lead[1:]))
 
 
@@ -845,7 +844,9 @@ def _each_t(
     return [
         Claim(
             f"T={t}: {text}",
-            _lead((f"{first[0]} T={t}", first[1]), (f"{second[0]} T={t}", second[1])),
+            _lead(
+                (Run(first[0], t).label, first[1]), (Run(second[0], t).label, second[1])
+            ),
             kind=kind,
         )
         for t in T_SWEEP

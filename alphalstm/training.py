@@ -23,7 +23,7 @@
 from __future__ import annotations
 
 import contextlib
-import logging
+import functools
 import sys
 import time
 from dataclasses import dataclass, field
@@ -268,31 +268,6 @@ def unrolled_recurrence(model: keras.Model, max_steps: int):
             layer.unroll = False
 
 
-class _OneTracePerLoop(logging.Filter):
-    """Drops TensorFlow's "triggered tf.function retracing" warning.
-
-    TensorFlow counts traces per Python function (by its code), across all
-    objects: every :class:`CompiledLoop` traces its own function once, for its
-    own model, so after five loops in one process it warns about "excessive
-    retracing" that is not happening.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "triggered tf.function retracing" not in record.getMessage()
-
-
-@contextlib.contextmanager
-def _one_trace_per_loop():
-    """:class:`_OneTracePerLoop` on TensorFlow's logger, for the block only."""
-    logger = tf.get_logger()
-    quiet = _OneTracePerLoop()
-    logger.addFilter(quiet)
-    try:
-        yield
-    finally:
-        logger.removeFilter(quiet)
-
-
 def _in_jupyter() -> bool:
     """True inside a Jupyter kernel (where a live display can be updated)."""
     if "ipykernel" not in sys.modules:
@@ -371,7 +346,15 @@ class CompiledLoop:
         self._build_loss()
         self._epochs_done = 0
 
-        self._run = tf.function(self._run_epochs, jit_compile=True, autograph=False)
+        # A partial, not the bound method: TensorFlow counts traces per code object
+        # when the function has one, so every loop's single trace would add to one
+        # shared count and warn of "excessive retracing" after five loops. A
+        # partial has no code object and is counted on its own.
+        self._run = tf.function(
+            functools.partial(CompiledLoop._run_epochs, self),
+            jit_compile=True,
+            autograph=False,
+        )
 
     def _build_loss(self) -> None:
         """Let Keras build its compiled loss once, outside the traced function."""
@@ -462,7 +445,6 @@ class CompiledLoop:
             with (
                 deterministic_ops(),
                 unrolled_recurrence(self.model, self.unroll_up_to),
-                _one_trace_per_loop(),
             ):
                 losses, accs = self._run(
                     tf.constant(n, tf.int32),

@@ -17,6 +17,16 @@ from pathlib import Path
 # out of the test output (the package itself sets nothing).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+# With pytest-xdist, each worker, and each notebook kernel it starts (a kernel
+# inherits the worker's environment), gets its share of the cores for
+# TensorFlow's threads, as parallel sweeps do: one thread each with two workers
+# on two cores. With TensorFlow's default (a thread per core in every process),
+# the workers competed for the cores: see the README for the measurements.
+if workers := os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
+    from alphalstm.sweeps import thread_limits
+
+    for name, value in thread_limits(int(workers)).items():
+        os.environ.setdefault(name, value)
 
 import pytest  # noqa: E402
 import yaml  # noqa: E402

@@ -161,9 +161,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 class _QuietServer(http.server.ThreadingHTTPServer):
     def handle_error(self, request, client_address):
-        """A page left before all its files arrived closes the connection: the
-        browser's choice, not a failure, so no traceback. Any other error prints."""
-        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+        """A page left before all its files arrived closes the connection (a
+        ConnectionError: broken pipe, reset, aborted): the browser's choice, not a
+        failure, so no traceback. Any other error prints."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
             return
         super().handle_error(request, client_address)
 

@@ -257,27 +257,24 @@ def test_bad_data_is_refused(vocab):
 
 @pytest.mark.slow
 def test_many_loops_in_one_process_do_not_warn_of_retracing(caplog, monkeypatch):
-    """Each loop traces its own function once, but TensorFlow counts traces per
-    code object (here CompiledLoop._run_epochs, shared by every loop), warns
-    when five of its last ten calls traced, and warns at most twice per code
-    object in a process. The warning is dropped while a loop trains, and only
-    then."""
-    import tensorflow as tf
+    """Each loop traces its own function once. TensorFlow counts traces per
+    code object when the traced function has one, and warns when five of its
+    last ten calls traced: if every loop traced the same method, the sixth loop
+    would be warned of "excessive retracing". Each loop traces a partial of its
+    own, counted on its own, so TensorFlow counts no warning and logs none."""
     from tensorflow.python.eager.polymorphic_function import (
         polymorphic_function as pf,
     )
 
     # Start TensorFlow's count afresh for this test: loops trained earlier in
-    # the same process may have used up its two warnings, and then the test
-    # could not fail.
+    # the same process may have used up its two warnings per code object, and
+    # then the test could not fail.
     manager = pf._FrequentTracingDetectorManager()
     monkeypatch.setattr(pf, "_frequent_tracing_detector_manager", manager)
     X = np.eye(3, dtype="float32")[[0, 1, 2, 0]][:, None]  # (4, 1, 3)
     y = np.eye(3, dtype="float32")[[1, 2, 0, 1]]
-    for _ in range(pf.FREQUENT_TRACING_WARNING_THRESHOLD):
+    for _ in range(pf.FREQUENT_TRACING_WARNING_THRESHOLD + 1):
         model = models.stateless_lstm((1, 3), 2, 3)
         training.CompiledLoop(model, X, y, batch_size=2).fit(1, progress=False)
-    # TensorFlow did warn (its own count says so), and no warning reached the log.
-    assert sum(d._total_warning_count for d in manager._detectors.values()) >= 1
+    assert sum(d._total_warning_count for d in manager._detectors.values()) == 0
     assert not [r for r in caplog.records if "retracing" in r.getMessage()]
-    assert not tf.get_logger().filters
