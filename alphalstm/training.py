@@ -378,7 +378,7 @@ class CompiledLoop:
         grads = tape.gradient(loss, tvars)
         model.optimizer.apply(grads, tvars)
         hits = tf.reduce_sum(
-            tf.cast(tf.equal(tf.argmax(yb, -1), tf.argmax(y_pred, -1)), self._dtype)
+            tf.cast(tf.equal(tf.argmax(yb, -1), tf.argmax(y_pred, -1)), tf.int32)
         )
         size = tf.cast(tf.shape(idx)[0], self._dtype)
         return tf.cast(loss, self._dtype) * size, hits
@@ -394,27 +394,43 @@ class CompiledLoop:
             loss, hits = self._step(tf.slice(order, [b * bs], [bs]))
             return b + 1, loss_sum + loss, hit_sum + hits
 
-        zero = tf.constant(0.0, self._dtype)
         _, loss_sum, hit_sum = tf.while_loop(
-            lambda b, *_: b < full, batch, (tf.constant(0), zero, zero)
+            lambda b, *_: b < full,
+            batch,
+            (tf.constant(0), tf.constant(0.0, self._dtype), tf.constant(0)),
         )
         if rest:
             loss, hits = self._step(order[full * bs :])
             loss_sum += loss
             hit_sum += hits
-        return loss_sum / n, hit_sum / (n * self._targets_per_sample)
+        return loss_sum / n, hit_sum
 
     def _run_epochs(self, n_epochs, orders):
-        def epoch(e, losses, accs):
-            loss, acc = self._one_epoch(orders[e])
-            mask = tf.one_hot(e, self.chunk, dtype=self._dtype)
-            return e + 1, losses + mask * loss, accs + mask * acc
+        """Each epoch's mean loss and its count of correct predictions.
 
-        zeros = tf.zeros([self.chunk], self._dtype)
-        _, losses, accs = tf.while_loop(
-            lambda e, *_: e < n_epochs, epoch, (tf.constant(0), zeros, zeros)
+        The count stays an integer: accuracy is divided out on the host, so a
+        perfect epoch is exactly 1.0 (a float32 division inside XLA made
+        994/994 come out as 0.99999994).
+        """
+
+        def epoch(e, losses, hits):
+            loss, hit = self._one_epoch(orders[e])
+            return (
+                e + 1,
+                losses + tf.one_hot(e, self.chunk, dtype=self._dtype) * loss,
+                hits + tf.one_hot(e, self.chunk, dtype=tf.int32) * hit,
+            )
+
+        _, losses, hits = tf.while_loop(
+            lambda e, *_: e < n_epochs,
+            epoch,
+            (
+                tf.constant(0),
+                tf.zeros([self.chunk], self._dtype),
+                tf.zeros([self.chunk], tf.int32),
+            ),
         )
-        return losses, accs
+        return losses, hits
 
     def orders(self, first_epoch: int, count: int) -> np.ndarray:
         """The sample order of epochs ``first_epoch .. first_epoch + count - 1``.
@@ -446,12 +462,13 @@ class CompiledLoop:
                 deterministic_ops(),
                 unrolled_recurrence(self.model, self.unroll_up_to),
             ):
-                losses, accs = self._run(
+                losses, hits = self._run(
                     tf.constant(n, tf.int32),
                     tf.constant(self.orders(self._epochs_done, n)),
                 )
+            targets = self.n * self._targets_per_sample
             history.loss += [float(v) for v in losses.numpy()[:n]]
-            history.accuracy += [float(v) for v in accs.numpy()[:n]]
+            history.accuracy += [int(h) / targets for h in hits.numpy()[:n]]
             done += n
             self._epochs_done += n
             if bar:

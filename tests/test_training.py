@@ -67,11 +67,11 @@ def float64():
 def test_compiled_loop_equals_fit(name, float64):
     """Every recipe, unshuffled, in float64: the compiled loop makes the same
     updates as fit (with ResetStateEachEpoch for stateful recipes): the same
-    weights and the same number of optimizer steps. Recipes whose samples have
-    several time steps are checked both traced unrolled and as a while loop;
-    with one time step both traces hold the same single step, so only the
-    default (unrolled) is run. Recipes of 1,000 samples are cut to 100, enough
-    to cover several batches."""
+    weights, the same number of optimizer steps and the same accuracy. Recipes
+    whose samples have several time steps are checked both traced unrolled and
+    as a while loop; with one time step both traces hold the same single step,
+    so only the default (unrolled) is run. Recipes of 1,000 samples are cut to
+    100, enough to cover several batches."""
     recipe = _unshuffled(name)
     X, y, (keras_fit, unrolled, looped) = _twins(recipe, n_samples=100, copies=3)
     X, y = X.astype(np.float64), y.astype(np.float64)
@@ -96,6 +96,10 @@ def test_compiled_loop_equals_fit(name, float64):
         assert gap < EQUAL
         assert history.updates == int(keras_fit.optimizer.iterations.numpy())
         np.testing.assert_allclose(history.loss, logs["loss"], rtol=1e-9)
+        # Both count correct predictions exactly and divide once in float64, so
+        # the accuracies are equal unless two predictions sit within 1e-13 of a
+        # tie (the weight gap above): none does in these runs.
+        assert history.accuracy == logs["accuracy"]
 
 
 @pytest.mark.slow
@@ -123,6 +127,38 @@ def test_training_in_chunks_is_one_run(float64):
     training.CompiledLoop(a, X, y, reset_each_epoch=True, chunk=2).fit(5)
     training.CompiledLoop(b, X, y, reset_each_epoch=True, chunk=10).fit(5)
     assert _max_gap(a, b) < EQUAL
+
+
+@pytest.mark.slow
+def test_accuracy_is_counted_so_a_perfect_epoch_is_one():
+    """The loop counts the correct predictions of an epoch and divides on the
+    host, so accuracy is the exact fraction and a perfect epoch is 1.0. With 994
+    targets (chapter 9's window of 31) a float32 division inside XLA gave
+    0.99999994, and no first perfect epoch was ever found. The models below
+    cannot learn (learning rate 0): an identity layer predicts every target, or
+    every target but the three relabelled ones."""
+    import keras
+
+    n, wrong = 994, 3
+    X = np.eye(26, dtype="float32")[np.arange(n) % 26]
+    relabelled = X.copy()
+    relabelled[:wrong] = np.roll(relabelled[:wrong], 1, axis=1)
+    histories = []
+    for y in (X, relabelled):
+        model = keras.Sequential(
+            [
+                keras.Input((26,)),
+                keras.layers.Dense(
+                    26, "softmax", use_bias=False, kernel_initializer="identity"
+                ),
+            ]
+        )
+        model.compile(keras.optimizers.SGD(0.0), "categorical_crossentropy")
+        histories.append(training.CompiledLoop(model, X, y, batch_size=16).fit(2))
+    perfect, imperfect = histories
+    assert perfect.accuracy == [1.0, 1.0] and perfect.first_perfect_epoch() == 1
+    assert imperfect.accuracy == [(n - wrong) / n] * 2
+    assert imperfect.first_perfect_epoch() is None
 
 
 @pytest.mark.slow
