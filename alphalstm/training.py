@@ -408,9 +408,9 @@ class CompiledLoop:
     def _run_epochs(self, n_epochs, orders):
         """Each epoch's mean loss and its count of correct predictions.
 
-        The count stays an integer: accuracy is divided out on the host, so a
-        perfect epoch is exactly 1.0 (a float32 division inside XLA made
-        994/994 come out as 0.99999994).
+        The count stays an integer and accuracy is divided out on the host, so
+        a perfect epoch is exactly 1.0. (Inside XLA the division became a
+        multiplication by the float32 reciprocal: 994 * fl(1/994) = 0.99999994.)
         """
 
         def epoch(e, losses, hits):
