@@ -340,7 +340,8 @@ class CompiledLoop:
         self._dtype = tf.as_dtype(model.inputs[0].dtype)
         self._X = tf.constant(np.asarray(X), dtype=self._dtype)
         self._y = tf.constant(np.asarray(y), dtype=self._dtype)
-        self._targets_per_sample = int(np.prod(self._y.shape[1:-1], dtype=np.int64))
+        # Targets per epoch: one per sample, or one per step of multi-step samples.
+        self._targets = int(np.prod(self._y.shape[:-1], dtype=np.int64))
         self._states = [s for layer in stateful_layers(model) for s in layer.states]
         model.optimizer.build(model.trainable_variables)
         self._build_loss()
@@ -397,7 +398,7 @@ class CompiledLoop:
         _, loss_sum, hit_sum = tf.while_loop(
             lambda b, *_: b < full,
             batch,
-            (tf.constant(0), tf.constant(0.0, self._dtype), tf.constant(0)),
+            (tf.constant(0), tf.constant(0.0, self._dtype), tf.constant(0, tf.int32)),
         )
         if rest:
             loss, hits = self._step(order[full * bs :])
@@ -466,9 +467,8 @@ class CompiledLoop:
                     tf.constant(n, tf.int32),
                     tf.constant(self.orders(self._epochs_done, n)),
                 )
-            targets = self.n * self._targets_per_sample
             history.loss += [float(v) for v in losses.numpy()[:n]]
-            history.accuracy += [int(h) / targets for h in hits.numpy()[:n]]
+            history.accuracy += [int(h) / self._targets for h in hits.numpy()[:n]]
             done += n
             self._epochs_done += n
             if bar:

@@ -44,7 +44,9 @@ def pytest_collection_modifyitems(config, items):
     order: a notebook's cells share one kernel, and the book build is shared by
     the tests that read it (test_book.py and test_browser.py).
     """
-    grouped = config.pluginmanager.hasplugin("xdist")  # not with -p no:xdist
+    # Without pytest-xdist (-p no:xdist) its xdist_group marker is unknown, and
+    # --strict-markers would refuse it.
+    grouped = config.pluginmanager.hasplugin("xdist")
     for item in items:
         path = Path(str(item.fspath))
         if path.suffix == ".ipynb":
