@@ -815,12 +815,21 @@ def _lead(first: Key, second: Key) -> Callable[[dict[Key, float]], float]:
     return lambda v: v[second] - v[first]
 
 
+def _per_t(
+    first: tuple[str, str], second: tuple[str, str]
+) -> list[Callable[[dict[Key, float]], float]]:
+    """For each T of :data:`T_SWEEP`, the lead of ``(side, read)`` ``first`` over
+    ``second``, where each side is a run's side without its T."""
+    return [
+        _lead((Run(first[0], t).label, first[1]), (Run(second[0], t).label, second[1]))
+        for t in T_SWEEP
+    ]
+
+
 def _shrinks(v: dict[Key, float]) -> float:
     """How much the recipe's lead over the reset model read in chunks falls from
     each T of :data:`T_SWEEP` to the next (the smallest of the steps)."""
-    recipe = [(Run("stateful", t).label, "carried") for t in T_SWEEP]
-    reset = [(Run("reset", t).label, "chunks") for t in T_SWEEP]
-    lead = [_lead(a, b)(v) for a, b in zip(recipe, reset)]
+    lead = [f(v) for f in _per_t(("stateful", "carried"), ("reset", "chunks"))]
     return min(a - b for a, b in zip(lead, lead[1:]))
 
 
@@ -840,22 +849,16 @@ def _each_t(
     text: str, first: tuple[str, str], second: tuple[str, str], kind: str = "lead"
 ) -> list[Claim]:
     """One claim per T of :data:`T_SWEEP`: ``(side, read)`` ``first`` against
-    ``second``, where each side is a run's label without its ``" T=..."``."""
+    ``second`` (see :func:`_per_t`)."""
     return [
-        Claim(
-            f"T={t}: {text}",
-            _lead(
-                (Run(first[0], t).label, first[1]), (Run(second[0], t).label, second[1])
-            ),
-            kind=kind,
-        )
-        for t in T_SWEEP
+        Claim(f"T={t}: {text}", lead, kind=kind)
+        for t, lead in zip(T_SWEEP, _per_t(first, second))
     ]
 
 
 def claims() -> list[Claim]:
     """The chapter's claims, in the order it states them (bits unless noted)."""
-    recipe = f"stateful T={STEPS}"
+    recipe = Run("stateful", STEPS).label
     out = _each_t(
         "carried state in training vs reset every chunk, both read carried",
         ("stateful", "carried"),
@@ -886,14 +889,14 @@ def claims() -> list[Claim]:
     out.append(
         Claim(
             f"T={STEPS}: reset chunks shuffled (read carried) vs the recipe",
-            _lead((f"reset-shuffled T={STEPS}", "carried"), (recipe, "carried")),
+            _lead((Run("reset-shuffled", STEPS).label, "carried"), (recipe, "carried")),
             kind="compare",
         )
     )
     out += [
         Claim(
             f"W={w}: the recipe beats the window (same updates, same batch)",
-            _lead((recipe, "carried"), (f"window W={w}", "window")),
+            _lead((recipe, "carried"), (Run("window", w).label, "window")),
         )
         for w in WIDTHS
     ]

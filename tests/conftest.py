@@ -44,16 +44,12 @@ def pytest_collection_modifyitems(config, items):
     order: a notebook's cells share one kernel, and the book build is shared by
     the tests that read it (test_book.py and test_browser.py).
     """
-    # Without pytest-xdist (-p no:xdist) its xdist_group marker is unknown, and
-    # --strict-markers would refuse it.
-    grouped = config.pluginmanager.hasplugin("xdist")
     for item in items:
         path = Path(str(item.fspath))
         if path.suffix == ".ipynb":
             item.add_marker(pytest.mark.notebook)
-        if grouped:
-            group = "book" if path.name in BOOK_TESTS else path.name
-            item.add_marker(pytest.mark.xdist_group(group))
+        group = "book" if path.name in BOOK_TESTS else path.name
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
